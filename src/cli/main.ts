@@ -1,0 +1,229 @@
+/**
+ * The `municloud` command line. Each command boots only what it needs and
+ * shuts the embedded database down again when it started it.
+ */
+import { randomBytes } from 'node:crypto';
+import { Command, Option } from 'commander';
+import pino from 'pino';
+import { createAccount } from '../identity/accounts.js';
+import { ROLES, roleFitsOrganization, type Role } from '../identity/roles.js';
+import { seedDemo, type DemoLogin } from '../demo/seed.js';
+import { ORGANIZATION_KINDS, type Organization, type OrganizationKind } from '../organizations/organization.js';
+import { listOrganizations, requireOrganization } from '../organizations/store.js';
+import { ConfigError, loadConfig, type Config } from '../platform/config.js';
+import { Problem, PROBLEMS } from '../platform/errors.js';
+import { buildServer } from '../platform/http/server.js';
+import { createLogger } from '../platform/logger.js';
+import { MigrationError } from '../platform/migrations.js';
+import { locateDatabases, migrateAll, openPlatform, type OpenPlatform } from '../platform/runtime.js';
+import { ROUTE_MODULES } from '../routes.js';
+
+const progress = (message: string) => process.stderr.write(`${message}\n`);
+
+/** Starts the databases, migrates them, and opens the platform; `use` runs with it and everything is closed after. */
+async function withPlatform<T>(config: Config, logLevel: string, use: (open: OpenPlatform) => Promise<T>): Promise<T> {
+  const log = createLogger(logLevel, pino.destination(2));
+  const dbs = await locateDatabases(config, log);
+  try {
+    await migrateAll(dbs, ({ kind, migration, index, total }) =>
+      progress(`migrate ${kind}: [${index + 1}/${total}] ${String(migration.version).padStart(4, '0')}_${migration.name}`),
+    );
+    const open = await openPlatform(config, log, dbs);
+    try {
+      return await use(open);
+    } finally {
+      await open.close();
+    }
+  } finally {
+    await dbs.embedded?.stop();
+  }
+}
+
+function printLogins(logins: readonly DemoLogin[], baseUrl: string): void {
+  const lines = ['', 'Demo logins (organization code / login name / password):'];
+  for (const l of logins) lines.push(`  ${l.organizationCode} ${l.organizationName.padEnd(6, '\u3000')} ${l.loginName.padEnd(9)} ${l.password}   (${l.roles.join(', ')})`);
+  const clerk = logins.find((l) => l.loginName === 'clerk');
+  if (clerk) {
+    lines.push('', 'Try it:');
+    lines.push(
+      `  TOKEN=$(curl -s ${baseUrl}/v1/auth/login -H 'content-type: application/json' \\`,
+      `    -d '{"organizationCode":"${clerk.organizationCode}","loginName":"clerk","password":"${clerk.password}"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).token')`,
+      `  curl -s ${baseUrl}/v1/offices -H "authorization: Bearer $TOKEN"`,
+    );
+  }
+  lines.push('', `API docs: ${baseUrl}/docs`, '');
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+function formatOrganization(o: Organization): string {
+  const abolished = o.abolishedOn ? `  (abolished ${o.abolishedOn})` : '';
+  return `${o.code}  ${o.kind.padEnd(15)} ${o.name}（${o.nameKana}）${abolished}`;
+}
+
+export function buildCli(): Command {
+  const program = new Command('municloud')
+    .description('municloud: a multi-tenant platform for municipal core systems')
+    .showHelpAfterError()
+    .addHelpText(
+      'after',
+      '\nDatabases: the embedded PostgreSQL under ./data by default (MUNICLOUD_DATA_DIR), or DATABASE_URL and MUNICLOUD_CELLS.\nSee README.md.',
+    );
+
+  program
+    .command('serve')
+    .description('Start the API server (migrates first)')
+    .option('--demo', 'also create the demo municipalities and accounts, and print their logins')
+    .option('--port <port>', 'port to listen on (default PORT or 3000)')
+    .option('--host <host>', 'address to listen on (default HOST or 127.0.0.1)')
+    .action(async (opts: { demo?: boolean; port?: string; host?: string }) => {
+      const config = loadConfig({ ...process.env, ...(opts.port ? { PORT: opts.port } : {}), ...(opts.host ? { HOST: opts.host } : {}) });
+      const log = createLogger(config.logLevel);
+      const dbs = await locateDatabases(config, log);
+      let open: OpenPlatform | undefined;
+      try {
+        await migrateAll(dbs, ({ kind, migration, index, total }) =>
+          log.info({ kind, version: migration.version, name: migration.name, step: `${index + 1}/${total}` }, 'applying migration'),
+        );
+        open = await openPlatform(config, log, dbs);
+        const logins = opts.demo ? await seedDemo(open.platform, (m) => log.info(m)) : [];
+        const app = await buildServer(open.platform, ROUTE_MODULES);
+        const address = await app.listen({ port: config.port, host: config.host });
+        if (opts.demo) printLogins(logins, address);
+        const stop = async (signal: string) => {
+          log.info({ signal }, 'shutting down');
+          await app.close();
+          await open?.close();
+          await dbs.embedded?.stop();
+          process.exit(0);
+        };
+        process.once('SIGINT', () => void stop('SIGINT'));
+        process.once('SIGTERM', () => void stop('SIGTERM'));
+      } catch (err) {
+        await open?.close();
+        await dbs.embedded?.stop();
+        throw err;
+      }
+    });
+
+  program
+    .command('migrate')
+    .description('Apply pending migrations to the control database and every cell, and load the organization catalogue')
+    .action(async () => {
+      const config = loadConfig();
+      const log = createLogger('warn', pino.destination(2));
+      const dbs = await locateDatabases(config, log);
+      try {
+        const { applied, organizations } = await migrateAll(dbs, ({ kind, database, migration, index, total }) =>
+          progress(`migrate ${kind} (${database}): [${index + 1}/${total}] ${String(migration.version).padStart(4, '0')}_${migration.name}`),
+        );
+        progress(`${applied} migration(s) applied; ${organizations} organizations loaded; cells: ${dbs.cells.map((c) => c.id).join(', ')}`);
+      } finally {
+        await dbs.embedded?.stop();
+      }
+    });
+
+  program
+    .command('demo')
+    .description('Create demo accounts and offices for two real municipalities (千代田区, 札幌市) and print how to log in')
+    .action(async () => {
+      const config = loadConfig();
+      const logins = await withPlatform(config, 'warn', ({ platform }) => seedDemo(platform, progress));
+      printLogins(logins, `http://${config.host}:${config.port}`);
+    });
+
+  const org = program.command('org').description('Organizations: the Digital Agency, prefectures, municipalities and wards');
+  org
+    .command('list')
+    .description('List organizations')
+    .addOption(new Option('--kind <kind>', 'only this kind').choices(ORGANIZATION_KINDS))
+    .option('--prefecture <code>', 'only this prefecture (its 6-digit code)')
+    .option('--parent <code>', 'only the wards of this designated city')
+    .option('--search <text>', 'part of the name or its kana reading')
+    .option('--include-abolished', 'also list abolished bodies')
+    .option('--json', 'print JSON')
+    .action(async (opts: { kind?: OrganizationKind; prefecture?: string; parent?: string; search?: string; includeAbolished?: boolean; json?: boolean }) => {
+      await withPlatform(loadConfig(), 'warn', async ({ platform }) => {
+        if (opts.prefecture) await requireOrganization(platform.control, opts.prefecture, '--prefecture');
+        if (opts.parent) await requireOrganization(platform.control, opts.parent, '--parent');
+        const filter = {
+          kind: opts.kind,
+          prefectureCode: opts.prefecture,
+          parentCode: opts.parent,
+          q: opts.search?.normalize('NFKC'),
+          includeAbolished: opts.includeAbolished,
+        };
+        const { items, total } = await listOrganizations(platform.control, filter, { limit: 5000 });
+        if (opts.json) process.stdout.write(JSON.stringify(items, null, 2) + '\n');
+        else process.stdout.write(items.map(formatOrganization).join('\n') + `\n${total} organization(s)\n`);
+      });
+    });
+  org
+    .command('show <code>')
+    .description('Show one organization by its 6-digit code')
+    .option('--json', 'print JSON')
+    .action(async (code: string, opts: { json?: boolean }) => {
+      await withPlatform(loadConfig(), 'warn', async ({ platform }) => {
+        const o = await requireOrganization(platform.control, code, 'CODE', { allowAbolished: true });
+        if (opts.json) process.stdout.write(JSON.stringify(o, null, 2) + '\n');
+        else {
+          const rows: [string, string | null][] = [
+            ['code', o.code],
+            ['kind', o.kind],
+            ['name', o.name],
+            ['kana', o.nameKana],
+            ['prefecture', o.prefectureCode],
+            ['parent', o.parentCode],
+            ['abolished', o.abolishedOn],
+            ['source', o.source],
+            ['as of', o.asOf],
+          ];
+          process.stdout.write(rows.filter(([, v]) => v).map(([k, v]) => `${k.padEnd(11)} ${v}`).join('\n') + '\n');
+        }
+      });
+    });
+
+  const account = program.command('account').description('Accounts (for bootstrapping; day-to-day use the API)');
+  account
+    .command('create')
+    .description('Create an account with a generated password, printed once')
+    .requiredOption('--org <code>', 'organization code (000001 for the Digital Agency)')
+    .requiredOption('--login <name>', 'login name: lower-case letters, digits, . _ -')
+    .requiredOption('--name <displayName>', 'display name')
+    .requiredOption('--roles <roles>', `comma-separated: ${ROLES.join(', ')}`)
+    .action(async (opts: { org: string; login: string; name: string; roles: string }) => {
+      const roles = opts.roles.split(',').map((r) => r.trim()) as Role[];
+      const unknown = roles.filter((r) => !ROLES.includes(r));
+      if (unknown.length) throw new CliError(`unknown role(s): ${unknown.join(', ')}; known: ${ROLES.join(', ')}`);
+      await withPlatform(loadConfig(), 'warn', async ({ platform }) => {
+        const o = await requireOrganization(platform.control, opts.org, '--org');
+        const misfit = roles.find((r) => !roleFitsOrganization(r, o.kind));
+        if (misfit) throw new CliError(`role ${misfit} cannot be held in ${o.name} (${o.kind})`);
+        const password = randomBytes(15).toString('base64url');
+        const created = await createAccount(platform.control, { organizationCode: o.code, loginName: opts.login, displayName: opts.name, roles, password });
+        process.stdout.write(`created ${created.loginName} in ${o.name} (${o.code}) with roles ${roles.join(', ')}\npassword: ${password}\n`);
+      });
+    });
+  return program;
+}
+
+export class CliError extends Error {}
+
+function describeFailure(err: unknown): string {
+  if (err instanceof Problem) {
+    const entry = PROBLEMS[err.code];
+    const fields = err.fields.map((f) => `\n  ${f.field}: ${f.message.en} / ${f.message.ja}`).join('');
+    return `error [${err.code}]: ${(err.detail ?? entry).en} / ${(err.detail ?? entry).ja}${fields}`;
+  }
+  if (err instanceof ConfigError || err instanceof CliError || err instanceof MigrationError) return `error: ${err.message}`;
+  if ((err as { code?: string }).code === 'ECONNREFUSED') return 'error: cannot reach the database (check DATABASE_URL)';
+  return `error: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildCli().parseAsync(argv);
+  } catch (err) {
+    process.stderr.write(describeFailure(err) + '\n');
+    process.exitCode = 2;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Demo data: a platform operator and staff for two real municipalities, with a
+ * few of their real offices. Idempotent: the generated passwords are kept in the
+ * data directory (mode 0600, never in the repo) so every run prints the same logins.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createAccount } from '../identity/accounts.js';
+import type { Role } from '../identity/roles.js';
+import { normalizeOffice, type OfficeInput } from '../offices/office.js';
+import { insertOffice, listOffices } from '../offices/store.js';
+import { DIGITAL_AGENCY_CODE } from '../organizations/organization.js';
+import { inTenantTransaction } from '../platform/database.js';
+import type { Platform } from '../platform/http/server.js';
+
+export interface DemoLogin {
+  organizationCode: string;
+  organizationName: string;
+  loginName: string;
+  roles: Role[];
+  password: string;
+}
+
+interface DemoMunicipality {
+  code: string;
+  name: string;
+  offices: OfficeInput[];
+}
+
+export const DEMO_MUNICIPALITIES: readonly DemoMunicipality[] = [
+  {
+    code: '131016',
+    name: '千代田区',
+    offices: [
+      { kind: 'main', name: '千代田区役所', nameKana: 'チヨダクヤクショ', postalCode: '102-8688', address: '東京都千代田区九段南1-2-1', phone: '03-3264-2111' },
+      { kind: 'counter', name: '富士見出張所', nameKana: 'フジミシュッチョウジョ', postalCode: '102-0071', address: '東京都千代田区富士見1-6-7' },
+      { kind: 'counter', name: '神保町出張所', nameKana: 'ジンボウチョウシュッチョウジョ', postalCode: '101-0051', address: '東京都千代田区神田神保町2-40' },
+    ],
+  },
+  {
+    code: '011002',
+    name: '札幌市',
+    offices: [
+      { kind: 'main', name: '札幌市役所', nameKana: 'サッポロシヤクショ', postalCode: '060-8611', address: '北海道札幌市中央区北1条西2丁目', phone: '011-211-2111' },
+      { kind: 'branch', name: '中央区役所', nameKana: 'チュウオウクヤクショ', postalCode: '060-8612', address: '北海道札幌市中央区南3条西11丁目330-2' },
+      { kind: 'branch', name: '北区役所', nameKana: 'キタクヤクショ', postalCode: '001-8612', address: '北海道札幌市北区北24条西6丁目1-1' },
+    ],
+  },
+];
+
+const STAFF: readonly { loginName: string; displayName: string; roles: Role[] }[] = [
+  { loginName: 'admin', displayName: '団体管理者', roles: ['municipal_admin'] },
+  { loginName: 'clerk', displayName: '窓口職員', roles: ['clerk'] },
+  { loginName: 'auditor', displayName: '監査担当', roles: ['auditor'] },
+];
+
+/**
+ * Resumable: the logins file is rewritten after each account, so a run that was
+ * interrupted picks up where it stopped.
+ */
+export async function seedDemo(platform: Platform, onProgress: (message: string) => void = () => undefined): Promise<DemoLogin[]> {
+  const file = path.join(platform.config.dataDir, 'demo-logins.json');
+  const logins: DemoLogin[] = existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as DemoLogin[]) : [];
+  const add = async (organizationCode: string, organizationName: string, loginName: string, displayName: string, roles: Role[]) => {
+    if (logins.some((l) => l.organizationCode === organizationCode && l.loginName === loginName)) return;
+    const password = randomBytes(12).toString('base64url');
+    await createAccount(platform.control, { organizationCode, loginName, displayName, roles, password });
+    logins.push({ organizationCode, organizationName, loginName, roles, password });
+    await writeFile(file, JSON.stringify(logins, null, 2), { mode: 0o600 });
+  };
+  await add(DIGITAL_AGENCY_CODE, 'デジタル庁', 'operator', '運用管理者', ['platform_operator']);
+  for (const [i, m] of DEMO_MUNICIPALITIES.entries()) {
+    onProgress(`[${i + 1}/${DEMO_MUNICIPALITIES.length}] ${m.name} (${m.code}): placement, staff, offices`);
+    await platform.cells.place(m.code, platform.cells.defaultCellId, null);
+    for (const s of STAFF) await add(m.code, m.name, s.loginName, `${m.name} ${s.displayName}`, s.roles);
+    const pool = await platform.cells.poolFor(m.code);
+    await inTenantTransaction(pool, m.code, async (db) => {
+      if ((await listOffices(db, {}, { limit: 1 })).total > 0) return;
+      for (const input of m.offices) {
+        const result = normalizeOffice(input);
+        if ('errors' in result) throw new Error(`demo office ${input.name} is invalid`);
+        await insertOffice(db, result.office);
+      }
+    });
+  }
+  return logins;
+}

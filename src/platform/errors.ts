@@ -1,0 +1,107 @@
+/**
+ * Errors as RFC 9457 problem details, each with a stable code and a message in
+ * Japanese and English. Messages never carry personal data: they name fields
+ * and rules, never the values that were sent.
+ */
+
+export interface Message {
+  readonly ja: string;
+  readonly en: string;
+}
+
+export interface FieldError {
+  /** JSON Pointer into the request part, prefixed by the part: body/name, query/limit, params/code. */
+  readonly field: string;
+  readonly rule: string;
+  readonly message: Message;
+}
+
+/** The stable codes; clients may switch on them. Documented in docs/errors.md. */
+export const PROBLEMS = {
+  validation_failed: { status: 400, ja: '入力内容に誤りがあります。', en: 'The request is invalid.' },
+  malformed_json: { status: 400, ja: 'JSON の形式が正しくありません。', en: 'The request body is not well-formed JSON.' },
+  invalid_cursor: { status: 400, ja: 'ページ送りのカーソルが無効です。', en: 'The pagination cursor is invalid.' },
+  invalid_organization_code: {
+    status: 400,
+    ja: '団体コードが正しくありません（6桁・検査数字）。',
+    en: 'The local public body code is malformed (six digits with a valid check digit).',
+  },
+  unknown_organization: { status: 404, ja: '該当する団体がありません。', en: 'No such organization.' },
+  abolished_organization: {
+    status: 422,
+    ja: 'この団体は廃止されています。',
+    en: 'This organization no longer exists.',
+  },
+  unauthenticated: { status: 401, ja: '認証が必要です。', en: 'Authentication is required.' },
+  invalid_credentials: {
+    status: 401,
+    ja: '団体コード、ログイン名またはパスワードが正しくありません。',
+    en: 'The organization code, login name or password is wrong.',
+  },
+  forbidden: { status: 403, ja: 'この操作を行う権限がありません。', en: 'You are not allowed to do this.' },
+  not_found: { status: 404, ja: '該当するデータがありません。', en: 'Not found.' },
+  route_not_found: { status: 404, ja: 'そのような API はありません。', en: 'No such API route.' },
+  method_not_allowed: { status: 405, ja: 'このメソッドは使えません。', en: 'Method not allowed.' },
+  conflict: { status: 409, ja: '他の更新と競合しました。最新の内容を取得してやり直してください。', en: 'The data changed meanwhile; fetch it again and retry.' },
+  already_exists: { status: 409, ja: '既に登録されています。', en: 'It already exists.' },
+  municipality_not_placed: {
+    status: 409,
+    ja: 'この団体のデータ配置先（セル）が未設定です。',
+    en: 'This municipality has not been placed on a cell yet.',
+  },
+  body_too_large: { status: 413, ja: 'リクエストが大きすぎます。', en: 'The request body is too large.' },
+  unsupported_media_type: {
+    status: 415,
+    ja: 'application/json で送信してください。',
+    en: 'Send the body as application/json.',
+  },
+  internal_error: { status: 500, ja: 'サーバー内部でエラーが発生しました。', en: 'An internal error occurred.' },
+  service_unavailable: { status: 503, ja: '現在サービスを利用できません。', en: 'The service is unavailable.' },
+} as const satisfies Record<string, Message & { status: number }>;
+
+export type ProblemCode = keyof typeof PROBLEMS;
+
+export class Problem extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ProblemCode,
+    readonly fields: readonly FieldError[] = [],
+    /** A sentence of detail in both languages; never contains request values. */
+    readonly detail?: Message,
+  ) {
+    super(PROBLEMS[code].en);
+    this.status = PROBLEMS[code].status;
+  }
+}
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  code: ProblemCode;
+  detail: string;
+  message: Message;
+  errors?: FieldError[];
+  requestId?: string;
+}
+
+export function problemBody(problem: Problem, requestId?: string): ProblemBody {
+  const entry = PROBLEMS[problem.code];
+  const message = problem.detail ?? { ja: entry.ja, en: entry.en };
+  return {
+    type: `urn:municloud:problem:${problem.code}`,
+    title: entry.en,
+    status: entry.status,
+    code: problem.code,
+    detail: message.en,
+    message,
+    ...(problem.fields.length > 0 ? { errors: [...problem.fields] } : {}),
+    ...(requestId ? { requestId } : {}),
+  };
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
+export function fieldError(field: string, rule: string, message: Message): FieldError {
+  return { field, rule, message };
+}

@@ -1,0 +1,32 @@
+/**
+ * Every route declares who may call it. The declaration lives in the route's
+ * `config.access`; the server refuses to start with a route that has none, and
+ * the isolation suite enumerates the tenant-scoped ones.
+ */
+import type { Role } from '../../identity/roles.js';
+
+export interface RouteAccess {
+  /** The roles admitted, or 'public' for the few routes anyone may call (health, docs, login). */
+  readonly roles: readonly Role[] | 'public';
+  /**
+   * Tenant-scoped: the route reads or writes one municipality's data, always the
+   * principal's own, inside a transaction that row-level security confines to it.
+   */
+  readonly tenant?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+}
+
+export interface RegisteredRoute {
+  readonly method: string;
+  readonly url: string;
+  readonly access: RouteAccess | undefined;
+}
+
+export function describeRoute(r: { method: string; url: string }): string {
+  return `${r.method} ${r.url}`;
+}

@@ -1,0 +1,53 @@
+/** The platform operator places municipalities on cells. */
+import { Type } from 'typebox';
+import { Problem, fieldError } from './errors.js';
+import type { App, Platform } from './http/server.js';
+import { requireOrganization } from '../organizations/store.js';
+import { isMunicipalityKind } from '../organizations/organization.js';
+
+const PlacementSchema = Type.Object({ municipalityCode: Type.String(), cellId: Type.String(), placedAt: Type.String() });
+
+export function placementRoutes(app: App, platform: Platform): void {
+  const access = { roles: ['platform_operator'] as const };
+
+  app.get(
+    '/v1/cells',
+    {
+      config: { access },
+      schema: { tags: ['placement'], summary: 'Configured cells', response: { 200: Type.Object({ items: Type.Array(Type.Object({ id: Type.String(), default: Type.Boolean() })) }) } },
+    },
+    async () => ({ items: platform.cells.cellIds().map((id) => ({ id, default: id === platform.cells.defaultCellId })) }),
+  );
+
+  app.get(
+    '/v1/placements',
+    { config: { access }, schema: { tags: ['placement'], summary: 'Which cell holds each municipality', response: { 200: Type.Object({ items: Type.Array(PlacementSchema) }) } } },
+    async () => ({ items: await platform.cells.placements() }),
+  );
+
+  app.put(
+    '/v1/placements/:code',
+    {
+      config: { access },
+      schema: {
+        tags: ['placement'],
+        summary: "Place a municipality's data on a cell (once; moving is a data migration)",
+        params: Type.Object({ code: Type.String({ maxLength: 20 }) }, { additionalProperties: false }),
+        body: Type.Object({ cellId: Type.String({ pattern: '^[a-z][a-z0-9-]{0,30}$' }) }, { additionalProperties: false }),
+        response: { 200: PlacementSchema },
+      },
+    },
+    async (request) => {
+      const org = await requireOrganization(platform.control, request.params.code, 'params/code');
+      if (!isMunicipalityKind(org.kind)) {
+        throw new Problem('validation_failed', [
+          fieldError('params/code', 'municipality', { ja: '市区町村の団体コードを指定してください。', en: 'must be the code of a municipality' }),
+        ]);
+      }
+      if (!platform.cells.hasCell(request.body.cellId)) {
+        throw new Problem('validation_failed', [fieldError('body/cellId', 'known', { ja: '存在しないセルです。', en: 'is not a configured cell' })]);
+      }
+      return platform.cells.place(org.code, request.body.cellId, request.principal?.accountId ?? null);
+    },
+  );
+}

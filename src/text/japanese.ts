@@ -1,0 +1,22 @@
+/**
+ * Japanese text normalization for names and readings. Pure.
+ *
+ * - NFKC folds half-width katakana (ｶﾅ) to full width and full-width Latin and
+ *   digits (ＡＢ１２) to ASCII, so the same name typed on different terminals
+ *   compares equal.
+ * - Readings are stored in full-width katakana; hiragana input is accepted.
+ */
+
+export function normalizeText(text: string): string {
+  return text.normalize('NFKC').replace(/\s+/g, ' ').trim();
+}
+
+export function toKatakana(text: string): string {
+  return text.replace(/[\u3041-\u3096\u309d\u309e]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0x60));
+}
+
+/** A reading normalized to full-width katakana; null when it holds anything but kana, the long-vowel mark and spaces. */
+export function normalizeKanaReading(text: string): string | null {
+  const kana = toKatakana(normalizeText(text)).replace(/ /g, '\u3000');
+  return /^[\u30a1-\u30fa\u30fc\u30fd\u30fe\u3000]+$/.test(kana) ? kana : null;
+}
