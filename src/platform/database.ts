@@ -29,6 +29,19 @@ const ident = (s: string) => pg.escapeIdentifier(s);
  * by someone else in the meantime is not an error.
  */
 export async function bootstrapRolesAndSchema(admin: pg.ClientBase, kind: DatabaseKind, roles: Roles): Promise<void> {
+  // Role rows are shared by the whole cluster: two migrators of different
+  // databases may update one at the same moment ("tuple concurrently updated").
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await bootstrapOnce(admin, kind, roles);
+    } catch (err) {
+      if (attempt >= 5 || !/concurrently/.test(String((err as Error).message))) throw err;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
+}
+
+async function bootstrapOnce(admin: pg.ClientBase, kind: DatabaseKind, roles: Roles): Promise<void> {
   const { ownerRole, appRole, appPassword } = roles;
   const password = appPassword === undefined ? '' : ` PASSWORD ${lit(appPassword)}`;
   await admin.query(`DO $$ BEGIN

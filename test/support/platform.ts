@@ -1,0 +1,98 @@
+/**
+ * A complete platform for one test file: a control database and N cells, each
+ * a fresh database on the run's server, migrated, opened as the application
+ * role, and an HTTP server built from every route module.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { loadConfig, type Config } from '../../src/platform/config.js';
+import { buildServer, type App, type Platform } from '../../src/platform/http/server.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { migrateAll, openPlatform, type Databases } from '../../src/platform/runtime.js';
+import { ROUTE_MODULES } from '../../src/routes.js';
+
+export interface TestPlatform {
+  readonly app: App;
+  readonly platform: Platform;
+  readonly databases: Databases;
+  readonly config: Config;
+  /** Administrative URL of a database by name ('control', 'cell-a', ...). */
+  adminUrl(name: string): string;
+  close(): Promise<void>;
+}
+
+export function databaseUrl(adminUrl: string, database: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+export async function createDatabases(names: readonly string[]): Promise<{ urls: Map<string, string>; drop: () => Promise<void> }> {
+  const adminUrl = inject('adminUrl');
+  const prefix = `mct_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: databaseUrl(adminUrl, 'postgres') });
+  await admin.connect();
+  const urls = new Map<string, string>();
+  try {
+    for (const name of names) {
+      const db = `${prefix}_${name.replace(/-/g, '_')}`;
+      await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(db)} ENCODING 'UTF8' TEMPLATE template0`);
+      urls.set(name, databaseUrl(adminUrl, db));
+    }
+  } finally {
+    await admin.end();
+  }
+  return {
+    urls,
+    async drop() {
+      const c = new pg.Client({ connectionString: databaseUrl(adminUrl, 'postgres') });
+      await c.connect();
+      try {
+        for (const url of urls.values()) {
+          await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(new URL(url).pathname.slice(1))} WITH (FORCE)`);
+        }
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+export async function createTestPlatform(options: { cells?: readonly string[] } = {}): Promise<TestPlatform> {
+  const cellIds = options.cells ?? ['cell-a'];
+  const { urls, drop } = await createDatabases(['control', ...cellIds]);
+  const env = {
+    DATABASE_URL: urls.get('control')!,
+    MUNICLOUD_CELLS: cellIds.map((id) => `${id}=${urls.get(id)!}`).join(','),
+    MUNICLOUD_APP_PASSWORD: inject('appPassword'),
+    MUNICLOUD_CURSOR_SECRET: randomBytes(32).toString('base64url'),
+    MUNICLOUD_DATA_DIR: '/nonexistent',
+    LOG_LEVEL: 'warn',
+  };
+  const config = loadConfig(env);
+  const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const databases: Databases = {
+    controlAdminUrl: env.DATABASE_URL,
+    cells: config.cells,
+    roles: { ownerRole: config.ownerRole, appRole: config.appRole, appPassword: env.MUNICLOUD_APP_PASSWORD },
+    cursorSecret: env.MUNICLOUD_CURSOR_SECRET,
+    embedded: null,
+  };
+  await migrateAll(databases);
+  const open = await openPlatform(config, log, databases);
+  const app = await buildServer(open.platform, ROUTE_MODULES);
+  await app.ready();
+  return {
+    app,
+    platform: open.platform,
+    databases,
+    config,
+    adminUrl: (name) => urls.get(name)!,
+    async close() {
+      await app.close();
+      await open.close();
+      await drop();
+    },
+  };
+}
