@@ -25,6 +25,8 @@ export interface RegisteredRoute {
   readonly method: string;
   readonly url: string;
   readonly access: RouteAccess | undefined;
+  /** The JSON schema of the body, when the route takes one. */
+  readonly bodySchema: unknown;
 }
 
 export function describeRoute(r: { method: string; url: string }): string {

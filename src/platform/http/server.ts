@@ -69,6 +69,8 @@ export async function buildServer(platform: Platform, modules: readonly RouteMod
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
+  // JSON only: a text/plain body would otherwise reach validation as a string.
+  app.removeContentTypeParser('text/plain');
 
   const routes: RegisteredRoute[] = [];
   app.decorate('municloudRoutes', routes);
@@ -79,7 +81,7 @@ export async function buildServer(platform: Platform, modules: readonly RouteMod
     for (const method of methods) {
       // HEAD routes are generated from GET routes and share their declaration.
       if (method === 'HEAD' && route.url !== '*') continue;
-      routes.push({ method, url: route.url, access: route.config?.access });
+      routes.push({ method, url: route.url, access: route.config?.access, bodySchema: route.schema?.body });
     }
   });
   app.addHook('onReady', async () => {

@@ -1,0 +1,156 @@
+/**
+ * Bad input at the edge: every route that takes a body is sent malformed JSON,
+ * wrong shapes, unknown fields, wrong types, control and private-use characters
+ * and oversized bodies. Each gets a 4xx problem naming the field and the rule,
+ * nothing is written, and the server keeps serving.
+ */
+import fc from 'fast-check';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../src/identity/roles.js';
+import { describeRoute, type RegisteredRoute } from '../../src/platform/http/access.js';
+import { call, CHIYODA, newSession, type Session } from '../support/api.js';
+import { createTestPlatform, type TestPlatform } from '../support/platform.js';
+
+const SOME_ID = '00000000-0000-4000-8000-000000000000';
+
+/** A valid body for each route that takes one; a new body route without one here fails the suite. */
+const VALID_BODIES: Record<string, Record<string, unknown>> = {
+  'POST /v1/auth/login': { organizationCode: CHIYODA, loginName: 'clerk', password: 'whatever-it-is' },
+  'PUT /v1/auth/password': { currentPassword: 'old-password-here', newPassword: 'new-password-here' },
+  'POST /v1/auth/tokens': { name: 'batch', expiresInDays: 30 },
+  'POST /v1/accounts': { organizationCode: CHIYODA, loginName: 'new.clerk', displayName: '窓口', roles: ['clerk'], password: 'correct horse battery' },
+  'PUT /v1/placements/:code': { cellId: 'cell-a' },
+  'POST /v1/offices': { kind: 'counter', name: '出張所', nameKana: 'シュッチョウジョ', address: '東京都千代田区' },
+  'PUT /v1/offices/:id': { kind: 'counter', name: '出張所', nameKana: 'シュッチョウジョ', version: 1 },
+};
+
+const CONTROL_CHARACTERS = ['\u0000', 'a\u0007b', '\u001b[31m赤', 'line\nbreak', 'del\u007f', 'c1\u0085'];
+const PRIVATE_USE = ['\ue000', '外字\uf8ff', '\u{f0000}'];
+
+let tp: TestPlatform;
+const sessions = new Map<Role, Session>();
+
+beforeAll(async () => {
+  tp = await createTestPlatform();
+  await tp.platform.cells.place(CHIYODA, 'cell-a', null);
+  sessions.set('municipal_admin', await newSession(tp, CHIYODA, ['municipal_admin']));
+  sessions.set('clerk', await newSession(tp, CHIYODA, ['clerk']));
+  sessions.set('platform_operator', await newSession(tp, '000001', ['platform_operator']));
+});
+afterAll(async () => tp?.close());
+
+function sessionFor(route: RegisteredRoute): Session | undefined {
+  const roles = route.access?.roles;
+  if (!roles || roles === 'public') return undefined;
+  for (const role of roles) if (sessions.has(role)) return sessions.get(role);
+  throw new Error(`no test session for ${describeRoute(route)}`);
+}
+
+async function counts(): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const [name, url, table] of [
+    ['accounts', tp.adminUrl('control'), 'control.accounts'],
+    ['credentials', tp.adminUrl('control'), 'control.credentials'],
+    ['placements', tp.adminUrl('control'), 'control.placements'],
+    ['offices', tp.adminUrl('cell-a'), 'cell.offices'],
+  ] as const) {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    out[name] = Number((await c.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
+    await c.end();
+  }
+  return out;
+}
+
+const bodyRoutes = () => tp.app.municloudRoutes.filter((r) => r.bodySchema);
+const urlOf = (route: RegisteredRoute) => route.url.replace(':code', '141003').replace(/:[A-Za-z]+/g, SOME_ID);
+
+function stringFields(schema: unknown): string[] {
+  const props = (schema as { properties?: Record<string, { type?: string; anyOf?: { type?: string }[] }> }).properties ?? {};
+  return Object.entries(props)
+    .filter(([, s]) => s.type === 'string' || s.anyOf?.some((a) => a.type === 'string'))
+    .map(([k]) => k);
+}
+
+function expectProblem(res: { status: number; body: any; headers: Record<string, unknown> }, status: number, code?: string) {
+  expect(res.status).toBe(status);
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(res.body.message.ja).toBeTruthy();
+  expect(res.body.message.en).toBeTruthy();
+  if (code) expect(res.body.code).toBe(code);
+}
+
+describe('bad input', () => {
+  it('every body route has a valid sample here', () => {
+    expect(bodyRoutes().map(describeRoute).filter((r) => !VALID_BODIES[r])).toEqual([]);
+  });
+
+  it('is refused with a problem naming the field and rule, and nothing is written', async () => {
+    const before = await counts();
+    for (const route of bodyRoutes()) {
+      const key = describeRoute(route);
+      const valid = VALID_BODIES[key]!;
+      const token = sessionFor(route)?.token;
+      const send = (body: unknown, headers?: Record<string, string>) =>
+        call(tp.app, route.method, urlOf(route), { ...(token ? { token } : {}), body, ...(headers ? { headers } : {}) });
+
+      expectProblem(await send('{"kind": '), 400, 'malformed_json');
+      for (const shape of ['[]', '"text"', '42', 'null']) expectProblem(await send(shape), 400);
+      const unknown = await send({ ...valid, isAdmin: true });
+      expectProblem(unknown, 400, 'validation_failed');
+      expect(unknown.body.errors).toContainEqual(expect.objectContaining({ field: 'body/isAdmin', rule: 'unknown_field' }));
+      expectProblem(await send(JSON.stringify(valid), { 'content-type': 'text/plain' }), 415, 'unsupported_media_type');
+      expectProblem(await send({ ...valid, padding: 'x'.repeat(tp.config.bodyLimitBytes) }), 413, 'body_too_large');
+
+      for (const field of stringFields(route.bodySchema)) {
+        for (const bad of [...CONTROL_CHARACTERS, ...PRIVATE_USE, 12345, 'x'.repeat(5000), { nested: 'object' }]) {
+          const res = await send({ ...valid, [field]: bad });
+          expect(res.status, `${key} ${field}=${JSON.stringify(bad).slice(0, 20)}`).toBeGreaterThanOrEqual(400);
+          expect(res.status, `${key} ${field}`).toBeLessThan(500);
+          if (res.body.code === 'validation_failed') {
+            expect(res.body.errors.map((e: { field: string }) => e.field), `${key} ${field}`).toContain(`body/${field}`);
+          }
+          // The value that was sent is never echoed back.
+          if (typeof bad === 'string' && bad.length > 2) expect(JSON.stringify(res.body)).not.toContain(bad);
+        }
+      }
+    }
+    expect(await counts()).toEqual(before);
+    expect((await call(tp.app, 'GET', '/healthz')).status).toBe(200);
+  });
+
+  it('refuses bad path and query parameters, naming them', async () => {
+    const clerk = sessions.get('clerk')!;
+    const badId = await clerk.call('GET', '/v1/offices/not-a-uuid');
+    expectProblem(badId, 400, 'validation_failed');
+    expect(badId.body.errors[0]).toMatchObject({ field: 'params/id', rule: 'format' });
+    for (const q of ['limit=0', 'limit=abc', 'limit=1000', 'kind=palace', 'cursor=%00', `q=${encodeURIComponent('\u0000')}`]) {
+      const res = await clerk.call('GET', `/v1/offices?${q}`);
+      expectProblem(res, 400);
+      expect(res.body.errors[0].field).toMatch(/^querystring\//);
+    }
+    expectProblem(await clerk.call('GET', '/v1/offices?cursor=abc.def'), 400, 'invalid_cursor');
+    expectProblem(await clerk.call('GET', '/v1/organizations/12345'), 400, 'invalid_organization_code');
+    expectProblem(await clerk.call('GET', '/v1/nowhere'), 404, 'route_not_found');
+  });
+
+  it('stores any well-formed text verbatim (normalized) and never fails on it (property)', async () => {
+    const admin = sessions.get('municipal_admin')!;
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }), fc.constantFrom("'; DROP TABLE cell.offices; --", '%', '_', '\\'), async (text, sql) => {
+        const name = `${text}${sql}`;
+        const res = await admin.call('POST', '/v1/offices', { kind: 'counter', name, nameKana: 'テスト' });
+        expect(res.status).toBeLessThan(500);
+        if (res.status === 201) {
+          const read = await admin.call('GET', `/v1/offices/${res.body.id}`);
+          expect(read.body.name).toBe(name.normalize('NFKC').replace(/\s+/g, ' ').trim());
+          expect((await admin.call('DELETE', `/v1/offices/${res.body.id}`)).status).toBe(204);
+        } else {
+          expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('body/name');
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
