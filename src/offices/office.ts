@@ -45,7 +45,9 @@ export function normalizeOffice(input: OfficeInput, part = 'body'): { office: Re
   let phone: string | null = null;
   if (input.phone) {
     phone = normalizeText(input.phone).replace(/[\u2212\u30fc]/g, '-');
-    if (!/^0[0-9-]{8,12}[0-9]$/.test(phone) || phone.replace(/-/g, '').length < 10) {
+    // Japanese numbers: a leading 0, ten or eleven digits, single hyphens between groups.
+    const digits = phone.replace(/-/g, '').length;
+    if (!/^0[0-9]+(-[0-9]+)*$/.test(phone) || digits < 10 || digits > 11) {
       errors.push(fieldError(`${part}/phone`, 'phone', { ja: '電話番号の形式が正しくありません。', en: 'must be a Japanese phone number' }));
     }
   }

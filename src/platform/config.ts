@@ -48,9 +48,14 @@ export class ConfigError extends Error {}
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a non-negative integer`);
-  return n;
+  if (!/^[0-9]{1,10}$/.test(raw.trim())) throw new ConfigError(`${name} must be a non-negative integer`);
+  return Number(raw.trim());
+}
+
+function portFrom(env: NodeJS.ProcessEnv): number {
+  const port = intFrom(env, 'PORT', 3000);
+  if (port > 65535) throw new ConfigError('PORT must be at most 65535');
+  return port;
 }
 
 function roleFrom(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
@@ -86,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cells = env.MUNICLOUD_CELLS ? parseCells(env.MUNICLOUD_CELLS) : [{ id: 'cell-1', adminUrl: controlAdminUrl }];
   }
   const defaultCellId = env.MUNICLOUD_DEFAULT_CELL || cells[0]?.id || 'cell-1';
+  if (!CELL_ID.test(defaultCellId)) throw new ConfigError('MUNICLOUD_DEFAULT_CELL must be lower-case letters, digits and hyphens');
   if (cells.length > 0 && !cells.some((c) => c.id === defaultCellId)) {
     throw new ConfigError(`MUNICLOUD_DEFAULT_CELL "${defaultCellId}" is not one of the configured cells`);
   }
@@ -99,7 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     appRole: roleFrom(env, 'MUNICLOUD_APP_ROLE', 'municloud_app'),
     appPassword: env.MUNICLOUD_APP_PASSWORD || undefined,
     host: env.HOST || '127.0.0.1',
-    port: intFrom(env, 'PORT', 3000),
+    port: portFrom(env),
     logLevel: env.LOG_LEVEL || 'info',
     sessionTtlSeconds: intFrom(env, 'MUNICLOUD_SESSION_TTL_SECONDS', 8 * 3600),
     bodyLimitBytes: intFrom(env, 'MUNICLOUD_BODY_LIMIT_BYTES', 64 * 1024),

@@ -10,7 +10,7 @@ export interface Message {
 }
 
 export interface FieldError {
-  /** JSON Pointer into the request part, prefixed by the part: body/name, query/limit, params/code. */
+  /** JSON Pointer into the request part, prefixed by the part: body/name, querystring/limit, params/code. */
   readonly field: string;
   readonly rule: string;
   readonly message: Message;

@@ -83,7 +83,7 @@ function messageFor(e: ErrorObject): Message {
   }
 }
 
-/** Ajv errors as field errors: `body/name`, `query/limit`. */
+/** Ajv errors as field errors: `body/name`, `querystring/limit`. */
 export function fieldErrorsFrom(errors: readonly ErrorObject[], part: string): FieldError[] {
   const seen = new Set<string>();
   const out: FieldError[] = [];

@@ -1,0 +1,134 @@
+/**
+ * The quick start, end to end, through the built CLI: `municloud serve --demo`
+ * on the embedded PostgreSQL prints logins for two municipalities whose clerks
+ * cannot see each other's data; a restart keeps everything; the other commands
+ * work beside it and refuse bad codes.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findFreePort } from '../../src/platform/embedded-postgres.js';
+
+const run = promisify(execFile);
+const BIN = path.resolve('bin/municloud.js');
+let dataDir: string;
+let env: NodeJS.ProcessEnv;
+
+interface Server {
+  child: ChildProcess;
+  baseUrl: string;
+  logins: { org: string; login: string; password: string }[];
+}
+
+async function startServer(): Promise<Server> {
+  const port = await findFreePort();
+  const child = spawn(process.execPath, [BIN, 'serve', '--demo', '--port', String(port)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 90_000);
+    child.on('exit', (code) => reject(new Error(`server exited ${code}:\n${out}`)));
+    const poll = setInterval(() => {
+      if (out.includes('API docs:')) {
+        clearInterval(poll);
+        clearTimeout(timer);
+        resolve();
+      }
+    }, 100);
+  });
+  const logins = [...out.matchAll(/^\s+(\d{6}) \S+\s+(\S+)\s+(\S+)\s+\(/gm)].map((m) => ({ org: m[1]!, login: m[2]!, password: m[3]! }));
+  return { child, baseUrl: `http://127.0.0.1:${port}`, logins };
+}
+
+async function stopServer(server: Server): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => server.child.once('exit', (code) => resolve(code)));
+  server.child.kill('SIGTERM');
+  return exited;
+}
+
+async function login(server: Server, org: string, loginName: string): Promise<string> {
+  const entry = server.logins.find((l) => l.org === org && l.login === loginName)!;
+  const res = await fetch(`${server.baseUrl}/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ organizationCode: org, loginName, password: entry.password }),
+  });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { token: string }).token;
+}
+
+async function officeNames(server: Server, token: string): Promise<string[]> {
+  const res = await fetch(`${server.baseUrl}/v1/offices`, { headers: { authorization: `Bearer ${token}` } });
+  return ((await res.json()) as { items: { name: string }[] }).items.map((o) => o.name).sort();
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'municloud-cli-'));
+  await chmod(dataDir, 0o755);
+  env = { ...process.env, MUNICLOUD_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  delete env.DATABASE_URL;
+  delete env.MUNICLOUD_CELLS;
+});
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('municloud CLI on the embedded database', () => {
+  it('serve --demo prints logins; each clerk sees only their municipality; a restart keeps everything', async () => {
+    const first = await startServer();
+    let firstNames: string[];
+    try {
+      expect(first.logins.map((l) => `${l.org}/${l.login}`)).toEqual(
+        expect.arrayContaining(['000001/operator', '131016/clerk', '011002/clerk', '131016/admin']),
+      );
+      const chiyoda = await officeNames(first, await login(first, '131016', 'clerk'));
+      const sapporo = await officeNames(first, await login(first, '011002', 'clerk'));
+      expect(chiyoda).toContain('千代田区役所');
+      expect(sapporo).toContain('札幌市役所');
+      expect(chiyoda.some((n) => sapporo.includes(n))).toBe(false);
+      firstNames = chiyoda;
+      // The operator manages placement but reads no municipality's records.
+      const operator = await login(first, '000001', 'operator');
+      expect((await fetch(`${first.baseUrl}/v1/offices`, { headers: { authorization: `Bearer ${operator}` } })).status).toBe(403);
+      // Another command beside the running server uses the same embedded database.
+      const { stdout } = await run(process.execPath, [BIN, 'org', 'show', '131016'], { env });
+      expect(stdout).toContain('千代田区');
+    } finally {
+      expect(await stopServer(first)).toBe(0);
+    }
+    const second = await startServer();
+    try {
+      expect(second.logins).toEqual(first.logins);
+      expect(await officeNames(second, await login(second, '131016', 'clerk'))).toEqual(firstNames);
+    } finally {
+      await stopServer(second);
+    }
+  }, 240_000);
+
+  it('org commands show the catalogue and refuse bad codes clearly', async () => {
+    const show = await run(process.execPath, [BIN, 'org', 'show', '221384'], { env });
+    expect(show.stdout).toMatch(/中央区/);
+    expect(show.stdout).toMatch(/parent\s+221309/);
+    const bad = (await run(process.execPath, [BIN, 'org', 'show', '131017'], { env }).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    )) as { code: number; stderr: string };
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/invalid_organization_code/);
+    expect(bad.stderr).toMatch(/check digit/);
+    const list = await run(process.execPath, [BIN, 'org', 'list', '--kind', 'prefecture'], { env });
+    expect(list.stdout).toMatch(/47 organization\(s\)/);
+  }, 120_000);
+
+  it('every command has --help', async () => {
+    for (const args of [[], ['serve'], ['migrate'], ['demo'], ['org'], ['org', 'list'], ['org', 'show'], ['account', 'create']]) {
+      const { stdout } = await run(process.execPath, [BIN, ...args, '--help'], { env });
+      expect(stdout).toMatch(/Usage: municloud/);
+    }
+  });
+});
