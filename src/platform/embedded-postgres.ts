@@ -89,6 +89,24 @@ function client(superuserPassword: string, port: number) {
   };
 }
 
+/**
+ * As root, PostgreSQL runs as the separate `postgres` OS user, which must be able
+ * to walk down to the data directory; a checkout under /root (mode 700) is not.
+ */
+async function assertReachableByOthers(dir: string): Promise<void> {
+  const { stat } = await import('node:fs/promises');
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    const s = await stat(d).catch(() => null);
+    if (s && (s.mode & 0o001) === 0) {
+      throw new Error(
+        `the embedded PostgreSQL runs as the "postgres" OS user, which cannot enter ${d}; ` +
+          'set MUNICLOUD_DATA_DIR to a directory it can reach (for example /var/lib/municloud)',
+      );
+    }
+    if (path.dirname(d) === d) return;
+  }
+}
+
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   superuserPassword: string;
@@ -104,6 +122,7 @@ export async function startEmbeddedPostgres(options: {
   }
   const port = options.port ?? (await findFreePort());
   const isRoot = process.getuid?.() === 0;
+  if (isRoot) await assertReachableByOthers(options.dataDir);
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
