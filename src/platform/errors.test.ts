@@ -85,3 +85,11 @@ describe('fieldError', () => {
     expect(fieldError('query/limit', 'maximum', { ja: 'j', en: 'e' })).toEqual({ field: 'query/limit', rule: 'maximum', message: { ja: 'j', en: 'e' } });
   });
 });
+
+describe('docs/errors.md', () => {
+  it('lists every problem code with its status', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const doc = await readFile(new URL('../../docs/errors.md', import.meta.url), 'utf8');
+    for (const [code, entry] of Object.entries(PROBLEMS)) expect(doc).toContain(`| \`${code}\` | ${entry.status} |`);
+  });
+});
