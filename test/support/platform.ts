@@ -59,7 +59,7 @@ export async function createDatabases(names: readonly string[]): Promise<{ urls:
   };
 }
 
-export async function createTestPlatform(options: { cells?: readonly string[] } = {}): Promise<TestPlatform> {
+export async function createTestPlatform(options: { cells?: readonly string[]; logLines?: string[] } = {}): Promise<TestPlatform> {
   const cellIds = options.cells ?? ['cell-a'];
   const { urls, drop } = await createDatabases(['control', ...cellIds]);
   const env = {
@@ -71,7 +71,10 @@ export async function createTestPlatform(options: { cells?: readonly string[] } 
     LOG_LEVEL: 'warn',
   };
   const config = loadConfig(env);
-  const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const lines = options.logLines;
+  const log = lines
+    ? createLogger('info', { write: (line: string) => void lines.push(line) })
+    : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const databases: Databases = {
     controlAdminUrl: env.DATABASE_URL,
     cells: config.cells,
