@@ -3,7 +3,7 @@
  * the changes it predates. Pure: the package's data in, organizations out.
  */
 import { createRequire } from 'node:module';
-import { toKatakana as hiraganaToKatakana } from '../text/japanese.js';
+import { toKatakana } from '../text/japanese.js';
 import { codeProblem, prefectureCodeOf } from './local-government-code.js';
 import { DIGITAL_AGENCY_CODE, type Organization, type OrganizationKind } from './organization.js';
 
@@ -68,7 +68,7 @@ export function buildCatalogue(source: readonly SourceBody[], sourceLabel: strin
       code: b.code,
       kind,
       name: b.name,
-      nameKana: hiraganaToKatakana(b.ruby),
+      nameKana: toKatakana(b.ruby),
       prefectureCode: kind === 'prefecture' ? null : prefectureCodeOf(b.code),
       parentCode,
       abolishedOn: null,
@@ -96,7 +96,7 @@ function applyHamamatsu2024(orgs: Organization[]): Organization[] {
       code: w.code,
       kind: 'ward',
       name: w.name,
-      nameKana: hiraganaToKatakana(w.ruby),
+      nameKana: toKatakana(w.ruby),
       prefectureCode: prefectureCodeOf(w.code),
       parentCode: h.cityCode,
       abolishedOn: null,

@@ -66,7 +66,6 @@ export async function buildServer(platform: Platform, modules: readonly RouteMod
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   // JSON only: a text/plain body would otherwise reach validation as a string.
@@ -106,7 +105,12 @@ export async function buildServer(platform: Platform, modules: readonly RouteMod
 
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.access;
-    if (!access || access.roles === 'public') return;
+    // Only the not-found handler lacks a declaration (onReady refuses undeclared routes); fail closed anyway.
+    if (!access) {
+      if (request.is404) return;
+      throw new Problem('forbidden');
+    }
+    if (access.roles === 'public') return;
     const header = request.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
     if (!token) throw new Problem('unauthenticated');
@@ -154,7 +158,7 @@ export async function buildServer(platform: Platform, modules: readonly RouteMod
     });
     await docs.register(swaggerUi, { routePrefix: '/docs' });
   });
-  // The swagger-ui routes were recorded before the docs context declared them public.
+  // The root onRoute hook runs before the docs context's, so it recorded these routes undeclared.
   for (const r of routes) if (r.url.startsWith('/docs') && !r.access) Object.assign(r, { access: { roles: 'public' } });
 
   app.get('/openapi.json', { config: { access: { roles: 'public' } }, schema: { hide: true } }, async () => app.swagger());
