@@ -216,3 +216,16 @@ describe('organizations', () => {
     expect(unknown.body.code).toBe('unknown_organization');
   });
 });
+
+describe('service routes', () => {
+  it('serve OpenAPI 3.1, browsable docs, health, readiness and metrics without a login', async () => {
+    const spec = await call(tp.app, 'GET', '/openapi.json');
+    expect(spec.body.openapi).toBe('3.1.0');
+    expect(Object.keys(spec.body.paths)).toEqual(expect.arrayContaining(['/v1/offices', '/v1/offices/{id}', '/v1/auth/login']));
+    expect((await call(tp.app, 'GET', '/docs/')).status).toBe(200);
+    expect((await call(tp.app, 'GET', '/healthz')).body).toEqual({ status: 'ok' });
+    expect((await call(tp.app, 'GET', '/readyz')).body).toEqual({ status: 'ready' });
+    const metrics = await call(tp.app, 'GET', '/metrics');
+    expect(metrics.body).toContain('municloud_http_requests_total');
+  });
+});
