@@ -4,6 +4,8 @@
 -- Every tenant table follows the same rules (tested in test/isolation):
 -- the primary key leads with municipality_code, row-level security is enabled
 -- and forced, and a policy keyed on current_municipality() guards reads and writes.
+-- The function is wrapped in a sub-select so that it is evaluated once per
+-- statement (an InitPlan), not once per row, and can drive an index condition.
 CREATE TABLE offices (
   municipality_code text NOT NULL CHECK (municipality_code ~ '^[0-9]{6}$'),
   id                uuid NOT NULL DEFAULT gen_random_uuid(),
@@ -23,7 +25,7 @@ CREATE INDEX offices_by_kana ON offices (municipality_code, name_kana, id);
 ALTER TABLE offices ENABLE ROW LEVEL SECURITY;
 ALTER TABLE offices FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON offices
-  USING (municipality_code = current_municipality())
-  WITH CHECK (municipality_code = current_municipality());
+  USING (municipality_code = (SELECT current_municipality()))
+  WITH CHECK (municipality_code = (SELECT current_municipality()));
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON offices TO :app_role;
