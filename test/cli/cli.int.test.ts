@@ -125,6 +125,17 @@ describe('municloud CLI on the embedded database', () => {
     expect(list.stdout).toMatch(/47 organization\(s\)/);
   }, 120_000);
 
+  it('account create bootstraps an operator and refuses roles that do not fit', async () => {
+    const created = await run(process.execPath, [BIN, 'account', 'create', '--org', '000001', '--login', 'ops', '--name', '運用担当', '--roles', 'platform_operator'], { env });
+    expect(created.stdout).toMatch(/^password: \S{20}$/m);
+    const misfit = (await run(process.execPath, [BIN, 'account', 'create', '--org', '130001', '--login', 'x', '--name', 'x', '--roles', 'clerk'], { env }).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    )) as { code: number; stderr: string };
+    expect(misfit.code).toBe(2);
+    expect(misfit.stderr).toMatch(/role clerk cannot be held/);
+  }, 120_000);
+
   it('every command has --help', async () => {
     for (const args of [[], ['serve'], ['migrate'], ['demo'], ['org'], ['org', 'list'], ['org', 'show'], ['account', 'create']]) {
       const { stdout } = await run(process.execPath, [BIN, ...args, '--help'], { env });
