@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { loadConfig, type Config } from '../../src/platform/config.js';
-import { buildServer, type App, type Platform } from '../../src/platform/http/server.js';
+import { buildServer, type App, type Platform, type RouteModule } from '../../src/platform/http/server.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { migrateAll, openPlatform, type Databases } from '../../src/platform/runtime.js';
 import { ROUTE_MODULES } from '../../src/routes.js';
@@ -59,7 +59,9 @@ export async function createDatabases(names: readonly string[]): Promise<{ urls:
   };
 }
 
-export async function createTestPlatform(options: { cells?: readonly string[]; logLines?: string[] } = {}): Promise<TestPlatform> {
+export async function createTestPlatform(
+  options: { cells?: readonly string[]; logLines?: string[]; modules?: readonly RouteModule[] } = {},
+): Promise<TestPlatform> {
   const cellIds = options.cells ?? ['cell-a'];
   const { urls, drop } = await createDatabases(['control', ...cellIds]);
   const env = {
@@ -84,7 +86,7 @@ export async function createTestPlatform(options: { cells?: readonly string[]; l
   };
   await migrateAll(databases);
   const open = await openPlatform(config, log, databases);
-  const app = await buildServer(open.platform, ROUTE_MODULES);
+  const app = await buildServer(open.platform, options.modules ?? ROUTE_MODULES);
   await app.ready();
   return {
     app,
