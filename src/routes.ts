@@ -2,10 +2,19 @@
  * Every module's routes, in one list: the server registers them, and the
  * isolation and access suites enumerate what they register.
  */
-import { identityRoutes } from './identity/routes.js';
+import { accountRoutes } from './identity/account-routes.js';
+import { authRoutes } from './identity/auth-routes.js';
+import { mfaRoutes } from './identity/mfa-routes.js';
 import { officeRoutes } from './offices/routes.js';
 import { organizationRoutes } from './organizations/routes.js';
 import type { RouteModule } from './platform/http/server.js';
 import { placementRoutes } from './platform/placement-routes.js';
 
-export const ROUTE_MODULES: readonly RouteModule[] = [identityRoutes, organizationRoutes, placementRoutes, officeRoutes];
+export const ROUTE_MODULES: readonly RouteModule[] = [
+  authRoutes,
+  mfaRoutes,
+  accountRoutes,
+  organizationRoutes,
+  placementRoutes,
+  officeRoutes,
+];

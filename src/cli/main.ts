@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import pino from 'pino';
 import { createAccount } from '../identity/accounts.js';
 import { ROLES, roleFitsOrganization, type Role } from '../identity/roles.js';
+import { base32Decode, totpAt } from '../identity/totp.js';
 import { seedDemo, type DemoLogin } from '../demo/seed.js';
 import { ORGANIZATION_KINDS, type Organization, type OrganizationKind } from '../organizations/organization.js';
 import { listOrganizations, requireOrganization } from '../organizations/store.js';
@@ -40,14 +41,21 @@ async function withPlatform<T>(config: Config, logLevel: string, use: (open: Ope
 }
 
 function printLogins(logins: readonly DemoLogin[], baseUrl: string): void {
-  const lines = ['', 'Demo logins (organization code / login name / password):'];
-  for (const l of logins) lines.push(`  ${l.organizationCode} ${l.organizationName.padEnd(6, '\u3000')} ${l.loginName.padEnd(9)} ${l.password}   (${l.roles.join(', ')})`);
+  const lines = ['', 'Demo logins (organization code / login name / password / authenticator secret):'];
+  for (const l of logins) {
+    const secret = l.totpSecret ? ` totp:${l.totpSecret}` : '';
+    lines.push(`  ${l.organizationCode} ${l.organizationName.padEnd(6, '\u3000')} ${l.loginName.padEnd(9)} ${l.password}   (${l.roles.join(', ')})${secret}`);
+  }
   const clerk = logins.find((l) => l.loginName === 'clerk');
   if (clerk) {
-    lines.push('', 'Try it:');
     lines.push(
-      `  TOKEN=$(curl -s ${baseUrl}/v1/auth/login -H 'content-type: application/json' \\`,
-      `    -d '{"organizationCode":"${clerk.organizationCode}","loginName":"clerk","password":"${clerk.password}"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).token')`,
+      '',
+      'Staff log in with a password and then a code from their authenticator; `municloud totp SECRET` prints the code.',
+      'Try it:',
+      `  CHALLENGE=$(curl -s ${baseUrl}/v1/auth/login -H 'content-type: application/json' \\`,
+      `    -d '{"organizationCode":"${clerk.organizationCode}","loginName":"clerk","password":"${clerk.password}"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).challenge')`,
+      `  TOKEN=$(curl -s ${baseUrl}/v1/auth/login/mfa -H 'content-type: application/json' \\`,
+      `    -d "{\\"challenge\\":\\"$CHALLENGE\\",\\"code\\":\\"$(node bin/municloud.js totp ${clerk.totpSecret})\\"}" | node -pe 'JSON.parse(require("fs").readFileSync(0)).token')`,
       `  curl -s ${baseUrl}/v1/offices -H "authorization: Bearer $TOKEN"`,
     );
   }
@@ -130,6 +138,20 @@ export function buildCli(): Command {
       const config = loadConfig();
       const logins = await withPlatform(config, 'warn', ({ platform }) => seedDemo(platform, progress));
       printLogins(logins, `http://${config.host}:${config.port}`);
+    });
+
+  program
+    .command('totp <secret>')
+    .description("Print the current authenticator code for a base32 secret (like an authenticator app; for the demo and scripts)")
+    .action((secret: string) => {
+      let key: Buffer;
+      try {
+        key = base32Decode(secret);
+      } catch {
+        throw new CliError('the secret must be base32 (A–Z, 2–7)');
+      }
+      if (key.length < 10) throw new CliError('the secret is too short');
+      process.stdout.write(`${totpAt(key, Date.now())}\n`);
     });
 
   const org = program.command('org').description('Organizations: the Digital Agency, prefectures, municipalities and wards');

@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createAccount } from '../identity/accounts.js';
-import type { Role } from '../identity/roles.js';
+import { requiresMfa, type Role } from '../identity/roles.js';
+import { base32Encode, newTotpSecret } from '../identity/totp.js';
 import { normalizeOffice, type OfficeInput } from '../offices/office.js';
 import { insertOffice, listOffices } from '../offices/store.js';
 import { DIGITAL_AGENCY_CODE } from '../organizations/organization.js';
@@ -21,6 +22,8 @@ export interface DemoLogin {
   loginName: string;
   roles: Role[];
   password: string;
+  /** Base32 authenticator secret, for the accounts whose roles require a second factor. */
+  totpSecret?: string;
 }
 
 interface DemoMunicipality {
@@ -56,6 +59,15 @@ const STAFF: readonly { loginName: string; displayName: string; roles: Role[] }[
   { loginName: 'auditor', displayName: '監査担当', roles: ['auditor'] },
 ];
 
+async function enrolDemoAuthenticator(platform: Platform, accountId: string): Promise<string> {
+  const secret = newTotpSecret();
+  await platform.control.query(
+    'INSERT INTO control.mfa_totp (account_id, secret, active, activated_at) VALUES ($1, $2, true, now())',
+    [accountId, secret],
+  );
+  return base32Encode(secret);
+}
+
 /**
  * Resumable: the logins file is rewritten after each account, so a run that was
  * interrupted picks up where it stopped.
@@ -66,8 +78,10 @@ export async function seedDemo(platform: Platform, onProgress: (message: string)
   const add = async (organizationCode: string, organizationName: string, loginName: string, displayName: string, roles: Role[]) => {
     if (logins.some((l) => l.organizationCode === organizationCode && l.loginName === loginName)) return;
     const password = randomBytes(12).toString('base64url');
-    await createAccount(platform.control, { organizationCode, loginName, displayName, roles, password });
-    logins.push({ organizationCode, organizationName, loginName, roles, password });
+    const account = await createAccount(platform.control, { organizationCode, loginName, displayName, roles, password });
+    // Staff who can see My Number must use a second factor; the demo enrols an authenticator for them.
+    const totpSecret = requiresMfa(roles) ? await enrolDemoAuthenticator(platform, account.id) : undefined;
+    logins.push({ organizationCode, organizationName, loginName, roles, password, ...(totpSecret ? { totpSecret } : {}) });
     await writeFile(file, JSON.stringify(logins, null, 2), { mode: 0o600 });
   };
   await add(DIGITAL_AGENCY_CODE, 'デジタル庁', 'operator', '運用管理者', ['platform_operator']);

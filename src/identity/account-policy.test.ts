@@ -9,6 +9,7 @@ const principal = (organizationCode: string, organizationKind: OrganizationKind,
   organizationCode,
   organizationKind,
   roles,
+  mfa: true,
 });
 
 const operator = principal('000001', 'digital_agency', ['platform_operator']);

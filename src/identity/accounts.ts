@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { inTransaction } from '../platform/database.js';
 import { Problem } from '../platform/errors.js';
 import type { OrganizationKind } from '../organizations/organization.js';
+import { lockSecondsAfter } from './lockout.js';
 import { decoyHash, hashPassword, verifyPassword } from './password.js';
 import type { Principal, Role } from './roles.js';
 import { newToken, isTokenShaped, tokenHash, type CredentialKind } from './tokens.js';
@@ -119,15 +120,48 @@ export async function changePassword(db: pg.Pool, accountId: string, current: st
   });
 }
 
-/** Checks a password; returns the account id, or null for any failure (which one is not revealed). */
-export async function checkLogin(db: pg.Pool, organizationCode: string, loginName: string, password: string): Promise<string | null> {
-  const { rows } = await db.query<{ id: string; password_hash: string; disabled_at: Date | null }>(
-    'SELECT id, password_hash, disabled_at FROM control.accounts WHERE organization_code = $1 AND login_name = $2',
+export type LoginCheck =
+  | { readonly outcome: 'ok'; readonly accountId: string }
+  | { readonly outcome: 'failed' }
+  | { readonly outcome: 'locked'; readonly retryAfterSeconds: number };
+
+/**
+ * Checks a password. Which part of a failed login was wrong is not revealed,
+ * and an unknown login name costs as much time as a wrong password. A locked
+ * account is not checked at all until its lock expires.
+ */
+export async function checkLogin(db: pg.Pool, organizationCode: string, loginName: string, password: string): Promise<LoginCheck> {
+  const { rows } = await db.query<{ id: string; password_hash: string; disabled_at: Date | null; locked_for: number | null }>(
+    `SELECT id, password_hash, disabled_at, ceil(extract(epoch FROM locked_until - now()))::int AS locked_for
+       FROM control.accounts WHERE organization_code = $1 AND login_name = $2`,
     [organizationCode, loginName],
   );
   const row = rows[0];
+  if (row?.locked_for && row.locked_for > 0) return { outcome: 'locked', retryAfterSeconds: row.locked_for };
   const ok = await verifyPassword(password, row?.password_hash ?? (await decoyHash()));
-  return row && ok && row.disabled_at === null ? row.id : null;
+  if (!row || row.disabled_at !== null) return { outcome: 'failed' };
+  if (!ok) {
+    await recordLoginFailure(db, row.id);
+    return { outcome: 'failed' };
+  }
+  return { outcome: 'ok', accountId: row.id };
+}
+
+/** Counts a failed password or second factor; locks the account with backoff (see lockout.ts). */
+export async function recordLoginFailure(db: pg.Pool, accountId: string): Promise<void> {
+  const { rows } = await db.query<{ failed_attempts: number }>(
+    'UPDATE control.accounts SET failed_attempts = failed_attempts + 1 WHERE id = $1 RETURNING failed_attempts',
+    [accountId],
+  );
+  const lockSeconds = lockSecondsAfter(rows[0]?.failed_attempts ?? 0);
+  if (lockSeconds > 0) {
+    await db.query('UPDATE control.accounts SET locked_until = now() + make_interval(secs => $2) WHERE id = $1', [accountId, lockSeconds]);
+  }
+}
+
+/** A complete login (every factor it needs) clears the failure count. */
+export async function recordLoginSuccess(db: pg.Pool, accountId: string): Promise<void> {
+  await db.query('UPDATE control.accounts SET failed_attempts = 0, locked_until = NULL WHERE id = $1 AND failed_attempts > 0', [accountId]);
 }
 
 export interface IssuedCredential {
@@ -143,13 +177,14 @@ export async function issueCredential(
   accountId: string,
   kind: CredentialKind,
   ttlSeconds: number,
-  name: string | null = null,
+  options: { name?: string | null; mfa: boolean },
 ): Promise<IssuedCredential> {
   const token = newToken(kind);
+  const name = options.name ?? null;
   const { rows } = await db.query<{ id: string; expires_at: Date }>(
-    `INSERT INTO control.credentials (account_id, kind, name, token_hash, expires_at)
-     VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5)) RETURNING id, expires_at`,
-    [accountId, kind, name, tokenHash(token), ttlSeconds],
+    `INSERT INTO control.credentials (account_id, kind, name, token_hash, expires_at, mfa)
+     VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5), $6) RETURNING id, expires_at`,
+    [accountId, kind, name, tokenHash(token), ttlSeconds, options.mfa],
   );
   return { id: rows[0]!.id, token, kind, name, expiresAt: rows[0]!.expires_at.toISOString() };
 }
@@ -191,15 +226,23 @@ export async function revokeCredential(db: pg.Pool, accountId: string, credentia
 /** The principal a bearer token stands for, or null when it is unknown, expired, revoked or its account disabled. */
 export async function authenticate(db: pg.Pool, token: string): Promise<Principal | null> {
   if (!isTokenShaped(token)) return null;
-  const { rows } = await db.query<{ credential_id: string; account_id: string; organization_code: string; kind: OrganizationKind; roles: Role[] }>(
-    `SELECT c.id AS credential_id, a.id AS account_id, a.organization_code, o.kind, a.roles
+  const { rows } = await db.query<{ credential_id: string; account_id: string; organization_code: string; kind: OrganizationKind; roles: Role[]; mfa: boolean }>(
+    `SELECT c.id AS credential_id, a.id AS account_id, a.organization_code, o.kind, a.roles, c.mfa
        FROM control.credentials c
        JOIN control.accounts a ON a.id = c.account_id
        JOIN control.organizations o ON o.code = a.organization_code
-      WHERE c.token_hash = $1 AND c.revoked_at IS NULL AND c.expires_at > now() AND a.disabled_at IS NULL`,
+      WHERE c.token_hash = $1 AND c.kind IN ('session', 'api_token')
+        AND c.revoked_at IS NULL AND c.expires_at > now() AND a.disabled_at IS NULL`,
     [tokenHash(token)],
   );
   const r = rows[0];
   if (!r) return null;
-  return { credentialId: r.credential_id, accountId: r.account_id, organizationCode: r.organization_code, organizationKind: r.kind, roles: r.roles };
+  return {
+    credentialId: r.credential_id,
+    accountId: r.account_id,
+    organizationCode: r.organization_code,
+    organizationKind: r.kind,
+    roles: r.roles,
+    mfa: r.mfa,
+  };
 }

@@ -40,6 +40,7 @@ describe('hasAnyRole', () => {
     organizationCode: '131016',
     organizationKind: 'special_ward',
     roles,
+    mfa: true,
   });
 
   it('is true when one of the roles is admitted', () => {

@@ -27,6 +27,16 @@ export function roleFitsOrganization(role: Role, kind: OrganizationKind): boolea
   }
 }
 
+/**
+ * Roles that can see My Number (特定個人情報) must log in with a second factor:
+ * the municipality's staff. The operator and prefecture admins never see it.
+ */
+export const MFA_REQUIRED_ROLES: readonly Role[] = MUNICIPAL_ROLES;
+
+export function requiresMfa(roles: readonly Role[]): boolean {
+  return roles.some((r) => MFA_REQUIRED_ROLES.includes(r));
+}
+
 /** What a request acts as, once authenticated. */
 export interface Principal {
   readonly accountId: string;
@@ -34,6 +44,8 @@ export interface Principal {
   readonly organizationCode: string;
   readonly organizationKind: OrganizationKind;
   readonly roles: readonly Role[];
+  /** Whether the credential was issued after a second factor. */
+  readonly mfa: boolean;
 }
 
 export function hasAnyRole(principal: Principal, admitted: readonly Role[]): boolean {

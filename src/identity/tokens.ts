@@ -5,10 +5,10 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 
-export type CredentialKind = 'session' | 'api_token';
+export type CredentialKind = 'session' | 'api_token' | 'mfa_challenge';
 
-const PREFIX: Record<CredentialKind, string> = { session: 'mcs_', api_token: 'mct_' };
-const SHAPE = /^mc[st]_[A-Za-z0-9_-]{43}$/;
+const PREFIX: Record<CredentialKind, string> = { session: 'mcs_', api_token: 'mct_', mfa_challenge: 'mcc_' };
+const SHAPE = /^mc[stc]_[A-Za-z0-9_-]{43}$/;
 
 export function newToken(kind: CredentialKind): string {
   return PREFIX[kind] + randomBytes(32).toString('base64url');

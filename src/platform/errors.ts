@@ -38,6 +38,16 @@ export const PROBLEMS = {
     ja: '団体コード、ログイン名またはパスワードが正しくありません。',
     en: 'The organization code, login name or password is wrong.',
   },
+  mfa_required: {
+    status: 403,
+    ja: '二要素認証が必要です。認証アプリを登録し、確認コードでログインしてください。',
+    en: 'Multi-factor login is required: enrol an authenticator app and log in with its code.',
+  },
+  too_many_attempts: {
+    status: 429,
+    ja: '失敗が続いたため一時的にロックされています。しばらくしてから再度お試しください。',
+    en: 'Too many failed attempts: locked for a while. Try again later.',
+  },
   forbidden: { status: 403, ja: 'この操作を行う権限がありません。', en: 'You are not allowed to do this.' },
   not_found: { status: 404, ja: '該当するデータがありません。', en: 'Not found.' },
   route_not_found: { status: 404, ja: 'そのような API はありません。', en: 'No such API route.' },
@@ -68,6 +78,8 @@ export class Problem extends Error {
     readonly fields: readonly FieldError[] = [],
     /** A sentence of detail in both languages; never contains request values. */
     readonly detail?: Message,
+    /** Response headers that go with it, such as Retry-After. */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(PROBLEMS[code].en);
     this.status = PROBLEMS[code].status;

@@ -1,11 +1,11 @@
 /** Every route declares who may call it, and authentication fails closed. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeRoute } from '../../src/platform/http/access.js';
-import { call, CHIYODA, newSession } from '../support/api.js';
+import { call, CHIYODA, logIn, newSession } from '../support/api.js';
 import { createTestPlatform, type TestPlatform } from '../support/platform.js';
 
 /** The only routes anyone may call without logging in. */
-const PUBLIC = [/^GET \/healthz$/, /^GET \/readyz$/, /^GET \/metrics$/, /^GET \/openapi\.json$/, /^GET \/docs/, /^POST \/v1\/auth\/login$/];
+const PUBLIC = [/^GET \/healthz$/, /^GET \/readyz$/, /^GET \/metrics$/, /^GET \/openapi\.json$/, /^GET \/docs/, /^POST \/v1\/auth\/login$/, /^POST \/v1\/auth\/login\/mfa$/];
 
 let tp: TestPlatform;
 beforeAll(async () => {
@@ -99,16 +99,13 @@ describe('authentication', () => {
 
   it('changing the password ends other sessions', async () => {
     const clerk = await newSession(tp, CHIYODA, ['clerk']);
-    const second = await call(tp.app, 'POST', '/v1/auth/login', {
-      body: { organizationCode: CHIYODA, loginName: clerk.loginName, password: clerk.password },
-    });
+    const second = await logIn(tp.app, CHIYODA, clerk.loginName, clerk.password, clerk.totpSecret);
+    expect(second.body.token).toMatch(/^mcs_/);
     const changed = await clerk.call('PUT', '/v1/auth/password', { currentPassword: clerk.password, newPassword: 'a-much-longer-passphrase' });
     expect(changed.status).toBe(204);
     expect((await call(tp.app, 'GET', '/v1/auth/me', { token: second.body.token })).status).toBe(401);
-    const fresh = await call(tp.app, 'POST', '/v1/auth/login', {
-      body: { organizationCode: CHIYODA, loginName: clerk.loginName, password: 'a-much-longer-passphrase' },
-    });
-    expect(fresh.status).toBe(200);
+    const fresh = await logIn(tp.app, CHIYODA, clerk.loginName, 'a-much-longer-passphrase', clerk.totpSecret);
+    expect(fresh.body.token).toMatch(/^mcs_/);
   });
 });
 

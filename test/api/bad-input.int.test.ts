@@ -17,6 +17,8 @@ const SOME_ID = '00000000-0000-4000-8000-000000000000';
 /** A valid body for each route that takes one; a new body route without one here fails the suite. */
 const VALID_BODIES: Record<string, Record<string, unknown>> = {
   'POST /v1/auth/login': { organizationCode: CHIYODA, loginName: 'clerk', password: 'whatever-it-is' },
+  'POST /v1/auth/login/mfa': { challenge: `mcc_${'A'.repeat(43)}`, code: '123456' },
+  'POST /v1/auth/mfa/totp/activate': { code: '123456' },
   'PUT /v1/auth/password': { currentPassword: 'old-password-here', newPassword: 'new-password-here' },
   'POST /v1/auth/tokens': { name: 'batch', expiresInDays: 30 },
   'POST /v1/accounts': { organizationCode: CHIYODA, loginName: 'new.clerk', displayName: '窓口', roles: ['clerk'], password: 'correct horse battery' },

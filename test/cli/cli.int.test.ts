@@ -11,7 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { base32Decode } from '../../src/identity/totp.js';
 import { findFreePort } from '../../src/platform/embedded-postgres.js';
+import { freshTotp } from '../support/api.js';
 
 const run = promisify(execFile);
 const BIN = path.resolve('bin/municloud.js');
@@ -21,7 +23,7 @@ let env: NodeJS.ProcessEnv;
 interface Server {
   child: ChildProcess;
   baseUrl: string;
-  logins: { org: string; login: string; password: string }[];
+  logins: { org: string; login: string; password: string; totp?: string }[];
 }
 
 async function startServer(): Promise<Server> {
@@ -41,7 +43,12 @@ async function startServer(): Promise<Server> {
       }
     }, 100);
   });
-  const logins = [...out.matchAll(/^\s+(\d{6}) \S+\s+(\S+)\s+(\S+)\s+\(/gm)].map((m) => ({ org: m[1]!, login: m[2]!, password: m[3]! }));
+  const logins = [...out.matchAll(/^\s+(\d{6}) \S+\s+(\S+)\s+(\S+)\s+\([^)]*\)(?: totp:([A-Z2-7]+))?$/gm)].map((m) => ({
+    org: m[1]!,
+    login: m[2]!,
+    password: m[3]!,
+    ...(m[4] ? { totp: m[4] } : {}),
+  }));
   return { child, baseUrl: `http://127.0.0.1:${port}`, logins };
 }
 
@@ -51,15 +58,21 @@ async function stopServer(server: Server): Promise<number | null> {
   return exited;
 }
 
+async function post(server: Server, path: string, body: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${server.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, body: await res.json() };
+}
+
+/** Logs in as the demo prints it: password, then the authenticator code where the account has one. */
 async function login(server: Server, org: string, loginName: string): Promise<string> {
   const entry = server.logins.find((l) => l.org === org && l.login === loginName)!;
-  const res = await fetch(`${server.baseUrl}/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ organizationCode: org, loginName, password: entry.password }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { token: string }).token;
+  const first = await post(server, '/v1/auth/login', { organizationCode: org, loginName, password: entry.password });
+  expect(first.status).toBe(200);
+  if (first.body.status !== 'mfa_required') return first.body.token;
+  expect(entry.totp).toBeTruthy();
+  const second = await post(server, '/v1/auth/login/mfa', { challenge: first.body.challenge, code: await freshTotp(base32Decode(entry.totp!)) });
+  expect(second.status).toBe(200);
+  return second.body.token;
 }
 
 async function officeNames(server: Server, token: string): Promise<string[]> {
@@ -125,6 +138,16 @@ describe('municloud CLI on the embedded database', () => {
     expect(list.stdout).toMatch(/47 organization\(s\)/);
   }, 120_000);
 
+  it('totp prints the code an authenticator app would show', async () => {
+    const { stdout } = await run(process.execPath, [BIN, 'totp', 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ'], { env });
+    expect(stdout.trim()).toMatch(/^[0-9]{6}$/);
+    const bad = (await run(process.execPath, [BIN, 'totp', 'not base32!'], { env }).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    )) as { code: number; stderr: string };
+    expect(bad.code).toBe(2);
+  });
+
   it('account create bootstraps an operator and refuses roles that do not fit', async () => {
     const created = await run(process.execPath, [BIN, 'account', 'create', '--org', '000001', '--login', 'ops', '--name', '運用担当', '--roles', 'platform_operator'], { env });
     expect(created.stdout).toMatch(/^password: \S{20}$/m);
@@ -137,7 +160,7 @@ describe('municloud CLI on the embedded database', () => {
   }, 120_000);
 
   it('every command has --help', async () => {
-    for (const args of [[], ['serve'], ['migrate'], ['demo'], ['org'], ['org', 'list'], ['org', 'show'], ['account', 'create']]) {
+    for (const args of [[], ['serve'], ['migrate'], ['demo'], ['totp'], ['org'], ['org', 'list'], ['org', 'show'], ['account', 'create']]) {
       const { stdout } = await run(process.execPath, [BIN, ...args, '--help'], { env });
       expect(stdout).toMatch(/Usage: municloud/);
     }

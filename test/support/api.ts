@@ -1,7 +1,8 @@
 /** Talking to a test platform through its HTTP API, as a client would. */
 import { randomBytes } from 'node:crypto';
 import { createAccount } from '../../src/identity/accounts.js';
-import type { Role } from '../../src/identity/roles.js';
+import { requiresMfa, type Role } from '../../src/identity/roles.js';
+import { hotp, newTotpSecret, totpCounter } from '../../src/identity/totp.js';
 import type { App } from '../../src/platform/http/server.js';
 import type { TestPlatform } from './platform.js';
 
@@ -33,6 +34,8 @@ export async function call(app: App, method: string, url: string, options: { tok
 
 export interface Session {
   readonly token: string;
+  /** The account's authenticator secret, when it has one. */
+  readonly totpSecret?: Buffer;
   readonly organizationCode: string;
   readonly roles: readonly Role[];
   readonly loginName: string;
@@ -40,18 +43,65 @@ export interface Session {
   call(method: string, url: string, body?: unknown): Promise<Reply>;
 }
 
-export function sessionFor(app: App, token: string, organizationCode: string, roles: readonly Role[], loginName = '', password = ''): Session {
-  return { token, organizationCode, roles, loginName, password, call: (method, url, body) => call(app, method, url, { token, body }) };
+export function sessionFor(
+  app: App,
+  token: string,
+  organizationCode: string,
+  roles: readonly Role[],
+  loginName = '',
+  password = '',
+  totpSecret?: Buffer,
+): Session {
+  return { token, organizationCode, roles, loginName, password, ...(totpSecret ? { totpSecret } : {}), call: (method, url, body) => call(app, method, url, { token, body }) };
 }
 
-/** Creates an account directly in the control database and logs in through the API. */
+const lastCounter = new Map<string, number>();
+
+/**
+ * A code the server has not seen yet for this secret: codes are single use, so
+ * a second login within one 30-second step takes the next step's code (within
+ * the accepted drift), and a third waits for the clock.
+ */
+export async function freshTotp(secret: Buffer): Promise<string> {
+  const key = secret.toString('hex');
+  for (;;) {
+    const now = totpCounter(Date.now());
+    const next = Math.max(now - 1, (lastCounter.get(key) ?? -Infinity) + 1);
+    if (next <= now + 1) {
+      lastCounter.set(key, next);
+      return hotp(secret, next);
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+/** Logs in through the API with the password and, when asked for one, the second factor. */
+export async function logIn(app: App, organizationCode: string, loginName: string, password: string, totpSecret?: Buffer): Promise<Reply> {
+  const res = await call(app, 'POST', '/v1/auth/login', { body: { organizationCode, loginName, password } });
+  if (res.status !== 200 || res.body.status !== 'mfa_required') return res;
+  if (!totpSecret) throw new Error('the account asks for a second factor, and the test has none');
+  return call(app, 'POST', '/v1/auth/login/mfa', { body: { challenge: res.body.challenge, code: await freshTotp(totpSecret) } });
+}
+
+/** Gives an account an active authenticator directly in the control database. */
+export async function enrolTotp(tp: TestPlatform, accountId: string): Promise<Buffer> {
+  const secret = newTotpSecret();
+  await tp.platform.control.query('INSERT INTO control.mfa_totp (account_id, secret, active, activated_at) VALUES ($1, $2, true, now())', [accountId, secret]);
+  return secret;
+}
+
+/**
+ * Creates an account directly in the control database and logs in through the
+ * API. Accounts whose roles require a second factor get an authenticator first.
+ */
 export async function newSession(tp: TestPlatform, organizationCode: string, roles: Role[]): Promise<Session> {
   const loginName = `u-${randomBytes(5).toString('hex')}`;
   const password = randomBytes(12).toString('base64url');
-  await createAccount(tp.platform.control, { organizationCode, loginName, displayName: 'テスト職員', roles, password });
-  const res = await call(tp.app, 'POST', '/v1/auth/login', { body: { organizationCode, loginName, password } });
+  const account = await createAccount(tp.platform.control, { organizationCode, loginName, displayName: 'テスト職員', roles, password });
+  const totpSecret = requiresMfa(roles) ? await enrolTotp(tp, account.id) : undefined;
+  const res = await logIn(tp.app, organizationCode, loginName, password, totpSecret);
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return sessionFor(tp.app, res.body.token, organizationCode, roles, loginName, password);
+  return sessionFor(tp.app, res.body.token, organizationCode, roles, loginName, password, totpSecret);
 }
 
 /** Two real municipalities used across the suites. */

@@ -13,6 +13,12 @@ export interface RouteAccess {
    * principal's own, inside a transaction that row-level security confines to it.
    */
   readonly tenant?: boolean;
+  /**
+   * Callable by a principal who still owes a second factor: the few routes that
+   * let them enrol one, see who they are, or leave. Every other route refuses
+   * such a principal when their roles require multi-factor login.
+   */
+  readonly mfaExempt?: boolean;
 }
 
 declare module 'fastify' {

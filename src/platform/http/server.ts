@@ -16,7 +16,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { authenticate } from '../../identity/accounts.js';
-import { hasAnyRole, type Principal } from '../../identity/roles.js';
+import { hasAnyRole, requiresMfa, type Principal } from '../../identity/roles.js';
 import { isMunicipalityKind } from '../../organizations/organization.js';
 import type { CellDirectory } from '../cells.js';
 import type { Config } from '../config.js';
@@ -117,6 +117,7 @@ export async function buildServer(platform: Platform, modules: readonly RouteMod
     const principal = await authenticate(platform.control, token);
     if (!principal) throw new Problem('unauthenticated');
     if (!hasAnyRole(principal, access.roles)) throw new Problem('forbidden');
+    if (requiresMfa(principal.roles) && !principal.mfa && !access.mfaExempt) throw new Problem('mfa_required');
     request.principal = principal;
     if (access.tenant) {
       // The municipality is always the principal's own: no route can name another.
@@ -132,7 +133,7 @@ export async function buildServer(platform: Platform, modules: readonly RouteMod
     if (problem.status >= 500) {
       request.log.error({ err: redactError(error), route: request.routeOptions.url }, 'request failed');
     }
-    void reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(problemBody(problem, request.id));
+    void reply.status(problem.status).headers(problem.headers).type(PROBLEM_CONTENT_TYPE).send(problemBody(problem, request.id));
   });
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).type(PROBLEM_CONTENT_TYPE).send(problemBody(new Problem('route_not_found'), request.id));
