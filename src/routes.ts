@@ -9,6 +9,7 @@ import { officeRoutes } from './offices/routes.js';
 import { organizationRoutes } from './organizations/routes.js';
 import type { RouteModule } from './platform/http/server.js';
 import { placementRoutes } from './platform/placement-routes.js';
+import { accessRoutes } from './security/access/routes.js';
 
 export const ROUTE_MODULES: readonly RouteModule[] = [
   authRoutes,
@@ -17,4 +18,5 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   organizationRoutes,
   placementRoutes,
   officeRoutes,
+  accessRoutes,
 ];

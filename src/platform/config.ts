@@ -14,6 +14,7 @@
  * connects as the application role instead: same host and database, user
  * MUNICLOUD_APP_ROLE, password MUNICLOUD_APP_PASSWORD.
  */
+import net from 'node:net';
 import path from 'node:path';
 
 export interface CellConfig {
@@ -36,6 +37,8 @@ export interface Config {
   readonly logLevel: string;
   readonly sessionTtlSeconds: number;
   readonly bodyLimitBytes: number;
+  /** Addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed. */
+  readonly trustedProxies: readonly string[];
   /** Key for signing pagination cursors; derived per data dir when unset. */
   readonly cursorSecret: string | undefined;
 }
@@ -50,6 +53,17 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number
   if (raw === undefined || raw === '') return fallback;
   if (!/^[0-9]{1,10}$/.test(raw.trim())) throw new ConfigError(`${name} must be a non-negative integer`);
   return Number(raw.trim());
+}
+
+function trustedProxiesFrom(raw: string | undefined): string[] {
+  const entries = (raw ?? '').split(/[\s,]+/).filter(Boolean);
+  for (const e of entries) {
+    const [address, bits] = e.split('/');
+    if (!address || net.isIP(address) === 0 || (bits !== undefined && !/^[0-9]{1,3}$/.test(bits))) {
+      throw new ConfigError('MUNICLOUD_TRUSTED_PROXIES must list IP addresses or CIDR ranges');
+    }
+  }
+  return entries;
 }
 
 function portFrom(env: NodeJS.ProcessEnv): number {
@@ -110,5 +124,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlSeconds: intFrom(env, 'MUNICLOUD_SESSION_TTL_SECONDS', 8 * 3600),
     bodyLimitBytes: intFrom(env, 'MUNICLOUD_BODY_LIMIT_BYTES', 64 * 1024),
     cursorSecret: env.MUNICLOUD_CURSOR_SECRET || undefined,
+    trustedProxies: trustedProxiesFrom(env.MUNICLOUD_TRUSTED_PROXIES),
   };
 }

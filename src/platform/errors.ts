@@ -48,6 +48,16 @@ export const PROBLEMS = {
     ja: '失敗が続いたため一時的にロックされています。しばらくしてから再度お試しください。',
     en: 'Too many failed attempts: locked for a while. Try again later.',
   },
+  purpose_not_allowed: {
+    status: 403,
+    ja: '個人番号を利用できる法定の事務目的が宣言されていません。',
+    en: 'No legal purpose for using My Number was declared for this operation.',
+  },
+  network_zone_refused: {
+    status: 403,
+    ja: '個人番号利用事務系のネットワークからのみ利用できます。',
+    en: "Allowed only from the municipality's My Number network zone.",
+  },
   forbidden: { status: 403, ja: 'この操作を行う権限がありません。', en: 'You are not allowed to do this.' },
   not_found: { status: 404, ja: '該当するデータがありません。', en: 'Not found.' },
   route_not_found: { status: 404, ja: 'そのような API はありません。', en: 'No such API route.' },

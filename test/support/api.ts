@@ -12,10 +12,16 @@ export interface Reply {
   headers: Record<string, unknown>;
 }
 
-export async function call(app: App, method: string, url: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply> {
+export async function call(
+  app: App,
+  method: string,
+  url: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string>; remoteAddress?: string } = {},
+): Promise<Reply> {
   const res = await app.inject({
     method: method as 'GET',
     url,
+    ...(options.remoteAddress ? { remoteAddress: options.remoteAddress } : {}),
     headers: {
       ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
       ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),

@@ -4,6 +4,7 @@
  * the isolation suite enumerates the tenant-scoped ones.
  */
 import type { Role } from '../../identity/roles.js';
+import type { Operation } from '../../security/access/purposes.js';
 
 export interface RouteAccess {
   /** The roles admitted, or 'public' for the few routes anyone may call (health, docs, login). */
@@ -19,6 +20,13 @@ export interface RouteAccess {
    * such a principal when their roles require multi-factor login.
    */
   readonly mfaExempt?: boolean;
+  /**
+   * The route reads or changes My Number (特定個人情報) for this operation: the
+   * request must declare one of the operation's legal purposes (header
+   * `municloud-purpose`) and come from the municipality's My Number zone.
+   * Only on tenant routes (the server refuses to start otherwise).
+   */
+  readonly myNumber?: { readonly operation: Operation };
 }
 
 declare module 'fastify' {

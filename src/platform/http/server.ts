@@ -11,13 +11,15 @@ import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type RawServerDefault } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { authenticate } from '../../identity/accounts.js';
 import { hasAnyRole, requiresMfa, type Principal } from '../../identity/roles.js';
 import { isMunicipalityKind } from '../../organizations/organization.js';
+import { zoneOf } from '../../security/access/network-zones.js';
+import { isLegalPurpose, type Operation } from '../../security/access/purposes.js';
 import type { CellDirectory } from '../cells.js';
 import type { Config } from '../config.js';
 import { inTenantTransaction } from '../database.js';
@@ -43,6 +45,8 @@ export interface Platform {
 /** A municipality-confined unit of work for a tenant route. */
 export interface TenantContext {
   readonly municipalityCode: string;
+  /** For My Number routes: the legal purpose the request declared (already checked). */
+  readonly purpose: string | null;
   run<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T>;
 }
 
@@ -64,6 +68,8 @@ export async function buildServer(platform: Platform, modules: readonly RouteMod
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
     genReqId: () => randomUUID(),
+    // Client addresses decide network zones: trust X-Forwarded-For only from configured proxies.
+    trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -88,6 +94,8 @@ export async function buildServer(platform: Platform, modules: readonly RouteMod
     if (undeclared.length > 0) {
       throw new Error(`routes without declared roles: ${undeclared.map(describeRoute).join(', ')}`);
     }
+    const untenanted = routes.filter((r) => r.access?.myNumber && !r.access.tenant);
+    if (untenanted.length > 0) throw new Error(`My Number routes must be tenant routes: ${untenanted.map(describeRoute).join(', ')}`);
   });
 
   const metrics = new HttpMetrics();
@@ -123,8 +131,9 @@ export async function buildServer(platform: Platform, modules: readonly RouteMod
       // The municipality is always the principal's own: no route can name another.
       if (!isMunicipalityKind(principal.organizationKind)) throw new Problem('forbidden');
       const municipalityCode = principal.organizationCode;
+      const purpose = access.myNumber ? await admitMyNumberUse(platform, request, municipalityCode, access.myNumber.operation) : null;
       const pool = await platform.cells.poolFor(municipalityCode);
-      request.tenant = { municipalityCode, run: (fn) => inTenantTransaction(pool, municipalityCode, fn) };
+      request.tenant = { municipalityCode, purpose, run: (fn) => inTenantTransaction(pool, municipalityCode, fn) };
     }
   });
 
@@ -180,6 +189,18 @@ export async function buildServer(platform: Platform, modules: readonly RouteMod
 
   for (const module of modules) await module(app, platform);
   return app;
+}
+
+/**
+ * My Number use is admitted only for a declared legal purpose of the operation
+ * and only from the municipality's My Number zone (the three-layer model).
+ */
+async function admitMyNumberUse(platform: Platform, request: FastifyRequest, municipalityCode: string, operation: Operation): Promise<string> {
+  const header = request.headers['municloud-purpose'];
+  const purpose = typeof header === 'string' ? header : undefined;
+  if (!isLegalPurpose(operation, purpose)) throw new Problem('purpose_not_allowed');
+  if ((await zoneOf(platform.control, municipalityCode, request.ip)) !== 'my_number') throw new Problem('network_zone_refused');
+  return purpose;
 }
 
 function toProblem(error: FastifyError | Problem): Problem {
