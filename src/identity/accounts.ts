@@ -226,8 +226,9 @@ export async function revokeCredential(db: pg.Pool, accountId: string, credentia
 /** The principal a bearer token stands for, or null when it is unknown, expired, revoked or its account disabled. */
 export async function authenticate(db: pg.Pool, token: string): Promise<Principal | null> {
   if (!isTokenShaped(token)) return null;
-  const { rows } = await db.query<{ credential_id: string; account_id: string; organization_code: string; kind: OrganizationKind; roles: Role[]; mfa: boolean }>(
-    `SELECT c.id AS credential_id, a.id AS account_id, a.organization_code, o.kind, a.roles, c.mfa
+  const { rows } = await db.query<{ credential_id: string; account_id: string; organization_code: string; kind: OrganizationKind; roles: Role[]; mfa: boolean; reads_blocked: boolean }>(
+    `SELECT c.id AS credential_id, a.id AS account_id, a.organization_code, o.kind, a.roles, c.mfa,
+            a.reads_blocked_at IS NOT NULL AS reads_blocked
        FROM control.credentials c
        JOIN control.accounts a ON a.id = c.account_id
        JOIN control.organizations o ON o.code = a.organization_code
@@ -244,5 +245,6 @@ export async function authenticate(db: pg.Pool, token: string): Promise<Principa
     organizationKind: r.kind,
     roles: r.roles,
     mfa: r.mfa,
+    readsBlocked: r.reads_blocked,
   };
 }

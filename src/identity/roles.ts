@@ -46,6 +46,8 @@ export interface Principal {
   readonly roles: readonly Role[];
   /** Whether the credential was issued after a second factor. */
   readonly mfa: boolean;
+  /** Set by the leak guard: the account may not read personal data until an admin lifts the block. */
+  readonly readsBlocked?: boolean;
 }
 
 export function hasAnyRole(principal: Principal, admitted: readonly Role[]): boolean {

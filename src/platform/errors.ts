@@ -58,6 +58,11 @@ export const PROBLEMS = {
     ja: '個人番号利用事務系のネットワークからのみ利用できます。',
     en: "Allowed only from the municipality's My Number network zone.",
   },
+  reads_blocked: {
+    status: 403,
+    ja: '短時間に多数の住民情報を閲覧したため、閲覧を停止しました。団体管理者に連絡してください。',
+    en: 'Reading personal data is blocked for this account after too many residents were viewed; contact your administrator.',
+  },
   forbidden: { status: 403, ja: 'この操作を行う権限がありません。', en: 'You are not allowed to do this.' },
   not_found: { status: 404, ja: '該当するデータがありません。', en: 'Not found.' },
   route_not_found: { status: 404, ja: 'そのような API はありません。', en: 'No such API route.' },

@@ -22,6 +22,7 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
   'PUT /v1/auth/password': { currentPassword: 'old-password-here', newPassword: 'new-password-here' },
   'POST /v1/auth/tokens': { name: 'batch', expiresInDays: 30 },
   'POST /v1/accounts': { organizationCode: CHIYODA, loginName: 'new.clerk', displayName: '窓口', roles: ['clerk'], password: 'correct horse battery' },
+  'PUT /v1/leak-guard/limits': { perAccountPerHour: 100, perMunicipalityPerHour: 1000 },
   'PUT /v1/network-zones': { ranges: [{ zone: 'my_number', cidr: '10.20.0.0/16' }] },
   'PUT /v1/placements/:code': { cellId: 'cell-a' },
   'POST /v1/offices': { kind: 'counter', name: '出張所', nameKana: 'シュッチョウジョ', address: '東京都千代田区' },

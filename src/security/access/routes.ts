@@ -7,6 +7,9 @@ import { fieldError, Problem } from '../../platform/errors.js';
 import type { App, Platform } from '../../platform/http/server.js';
 import { canonicalCidr, listZones, replaceZones, ZONES } from './network-zones.js';
 import { LEGAL_PURPOSES } from './purposes.js';
+import { limitsFor, setLimits, unblockReads } from './leak-guard.js';
+import { findAccount } from '../../identity/accounts.js';
+import { Uuid } from '../../platform/http/schemas.js';
 
 const RangeSchema = Type.Object(
   { zone: Type.Enum(ZONES), cidr: Type.String({ maxLength: 64, description: 'e.g. 10.20.0.0/16 or 2001:db8::/48' }) },
@@ -49,6 +52,112 @@ export function accessRoutes(app: App, platform: Platform): void {
       const ranges = request.body.ranges.map((r) => ({ zone: r.zone, cidr: canonicalCidr(r.cidr)! }));
       await inTransaction(control, (client) => replaceZones(client, principal.organizationCode, ranges));
       return { items: await listZones(control, principal.organizationCode) };
+    },
+  );
+
+  const LimitsSchema = Type.Object(
+    {
+      perAccountPerHour: Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'Distinct residents one account may view per hour' }),
+      perMunicipalityPerHour: Type.Integer({ minimum: 1, maximum: 100_000_000, description: 'Distinct residents viewed per hour across the municipality' }),
+    },
+    { additionalProperties: false },
+  );
+
+  app.get(
+    '/v1/leak-guard/limits',
+    {
+      config: { access: { roles: ['municipal_admin', 'auditor'] } },
+      schema: { tags: ['security'], summary: "Your municipality's leak-guard limits", response: { 200: LimitsSchema } },
+    },
+    async (request) => limitsFor(control, principalOf(request).organizationCode),
+  );
+
+  app.put(
+    '/v1/leak-guard/limits',
+    {
+      config: { access: { roles: ['municipal_admin'] } },
+      schema: { tags: ['security'], summary: "Set your municipality's leak-guard limits", body: LimitsSchema, response: { 200: LimitsSchema } },
+    },
+    async (request) => {
+      const code = principalOf(request).organizationCode;
+      await setLimits(control, code, request.body);
+      return limitsFor(control, code);
+    },
+  );
+
+  const AlertSchema = Type.Object({
+    id: Uuid,
+    kind: Type.String(),
+    accountId: Type.Union([Uuid, Type.Null()]),
+    createdAt: Type.String(),
+    acknowledgedAt: Type.Union([Type.String(), Type.Null()]),
+  });
+
+  app.get(
+    '/v1/alerts',
+    {
+      config: { access: { roles: ['municipal_admin', 'auditor'] } },
+      schema: {
+        tags: ['security'],
+        summary: "Your municipality's security alerts, newest first",
+        querystring: Type.Object({ open: Type.Boolean({ default: false, description: 'Only those not yet acknowledged' }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ items: Type.Array(AlertSchema) }) },
+      },
+    },
+    async (request) => {
+      const { rows } = await control.query<{ id: string; kind: string; account_id: string | null; created_at: Date; acknowledged_at: Date | null }>(
+        `SELECT id, kind, account_id, created_at, acknowledged_at FROM control.alerts
+          WHERE municipality_code = $1 AND (NOT $2 OR acknowledged_at IS NULL) ORDER BY created_at DESC LIMIT 500`,
+        [principalOf(request).organizationCode, request.query.open],
+      );
+      return {
+        items: rows.map((r) => ({
+          id: r.id,
+          kind: r.kind,
+          accountId: r.account_id,
+          createdAt: r.created_at.toISOString(),
+          acknowledgedAt: r.acknowledged_at?.toISOString() ?? null,
+        })),
+      };
+    },
+  );
+
+  app.post(
+    '/v1/alerts/:id/acknowledge',
+    {
+      config: { access: { roles: ['municipal_admin', 'auditor'] } },
+      schema: { tags: ['security'], summary: 'Mark an alert as seen', params: Type.Object({ id: Uuid }, { additionalProperties: false }) },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const { rowCount } = await control.query(
+        `UPDATE control.alerts SET acknowledged_at = now(), acknowledged_by = $3
+          WHERE id = $1 AND municipality_code = $2 AND acknowledged_at IS NULL`,
+        [request.params.id, principal.organizationCode, principal.accountId],
+      );
+      if (rowCount !== 1) throw new Problem('not_found');
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/v1/accounts/:id/unblock-reads',
+    {
+      config: { access: { roles: ['municipal_admin'] } },
+      schema: {
+        tags: ['security'],
+        summary: 'Lift a leak-guard block on one of your staff, after looking into it',
+        params: Type.Object({ id: Uuid }, { additionalProperties: false }),
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const account = await findAccount(control, request.params.id);
+      // Another municipality's account answers like one that does not exist.
+      if (!account || account.organizationCode !== principal.organizationCode || !(await unblockReads(control, account.id))) {
+        throw new Problem('not_found');
+      }
+      return reply.status(204).send();
     },
   );
 

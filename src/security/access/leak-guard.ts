@@ -1,0 +1,107 @@
+/**
+ * Leak guard: limits on how many distinct residents one account, and one
+ * municipality as a whole, may view in an hour. Bulk copying — the pattern of
+ * the 2015 pension and 2023 LY leaks — crosses them; a clerk at the counter
+ * does not. Crossing a limit refuses the read, blocks the account from reading
+ * personal data until an admin lifts the block, and alerts the municipality's
+ * admins and auditors.
+ */
+import type pg from 'pg';
+import type { Principal } from '../../identity/roles.js';
+import { Problem } from '../../platform/errors.js';
+
+export interface LeakGuardLimits {
+  readonly perAccountPerHour: number;
+  readonly perMunicipalityPerHour: number;
+}
+
+/** Defaults until a municipality sets its own: generous for counter work, far below a bulk copy. */
+export const DEFAULT_LIMITS: LeakGuardLimits = { perAccountPerHour: 300, perMunicipalityPerHour: 20_000 };
+
+export type CrossedLimit = 'account' | 'municipality';
+
+/** Which limit the hour's counts (including the views being admitted) cross, if any. Pure. */
+export function crossedLimit(counts: { account: number; municipality: number }, limits: LeakGuardLimits): CrossedLimit | null {
+  if (counts.account > limits.perAccountPerHour) return 'account';
+  if (counts.municipality > limits.perMunicipalityPerHour) return 'municipality';
+  return null;
+}
+
+export async function limitsFor(control: pg.Pool, municipalityCode: string): Promise<LeakGuardLimits> {
+  const { rows } = await control.query<{ a: number; m: number }>(
+    'SELECT per_account_per_hour AS a, per_municipality_per_hour AS m FROM control.leak_guard_limits WHERE municipality_code = $1',
+    [municipalityCode],
+  );
+  return rows[0] ? { perAccountPerHour: rows[0].a, perMunicipalityPerHour: rows[0].m } : DEFAULT_LIMITS;
+}
+
+export async function setLimits(control: pg.Pool, municipalityCode: string, limits: LeakGuardLimits): Promise<void> {
+  await control.query(
+    `INSERT INTO control.leak_guard_limits (municipality_code, per_account_per_hour, per_municipality_per_hour) VALUES ($1, $2, $3)
+     ON CONFLICT (municipality_code) DO UPDATE SET per_account_per_hour = EXCLUDED.per_account_per_hour,
+       per_municipality_per_hour = EXCLUDED.per_municipality_per_hour, updated_at = now()`,
+    [municipalityCode, limits.perAccountPerHour, limits.perMunicipalityPerHour],
+  );
+}
+
+/**
+ * Admits a read of these residents' personal data by the principal, inside the
+ * tenant transaction that reads them (so a refused read records no views).
+ * The block and the alert are written to the control database on their own,
+ * so they stand although the read is refused.
+ */
+export async function admitResidentViews(
+  control: pg.Pool,
+  tenant: pg.ClientBase,
+  principal: Principal,
+  residentIds: readonly string[],
+  now: Date = new Date(),
+): Promise<void> {
+  if (principal.readsBlocked) throw new Problem('reads_blocked');
+  if (residentIds.length === 0) return;
+  const hour = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
+  await tenant.query(
+    `INSERT INTO cell.resident_views (municipality_code, hour, account_id, resident_id)
+     SELECT cell.current_municipality(), $1, $2, unnest($3::uuid[]) ON CONFLICT DO NOTHING`,
+    [hour, principal.accountId, [...new Set(residentIds)]],
+  );
+  const { rows } = await tenant.query<{ account: number; municipality: number }>(
+    `SELECT count(*) FILTER (WHERE account_id = $2)::int AS account, count(DISTINCT resident_id)::int AS municipality
+       FROM cell.resident_views WHERE hour = $1`,
+    [hour, principal.accountId],
+  );
+  const crossed = crossedLimit(rows[0]!, await limitsFor(control, principal.organizationCode));
+  if (!crossed) return;
+  await blockReads(control, principal, crossed);
+  throw new Problem('reads_blocked');
+}
+
+async function blockReads(control: pg.Pool, principal: Principal, crossed: CrossedLimit): Promise<void> {
+  const client = await control.connect();
+  try {
+    await client.query('BEGIN');
+    const blocked = await client.query('UPDATE control.accounts SET reads_blocked_at = now() WHERE id = $1 AND reads_blocked_at IS NULL', [
+      principal.accountId,
+    ]);
+    // One alert per block, however many requests race into it.
+    if (blocked.rowCount === 1) {
+      await client.query('INSERT INTO control.alerts (municipality_code, kind, account_id) VALUES ($1, $2, $3)', [
+        principal.organizationCode,
+        crossed === 'account' ? 'leak_guard_account_limit' : 'leak_guard_municipality_limit',
+        principal.accountId,
+      ]);
+    }
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/** An admin lifts a block after looking into it. */
+export async function unblockReads(control: pg.Pool, accountId: string): Promise<boolean> {
+  const { rowCount } = await control.query('UPDATE control.accounts SET reads_blocked_at = NULL WHERE id = $1 AND reads_blocked_at IS NOT NULL', [accountId]);
+  return rowCount === 1;
+}
