@@ -34,6 +34,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { createAccount } from '../src/identity/accounts.js';
+import { newTotpSecret, totpAt } from '../src/identity/totp.js';
 import { loadConfig } from '../src/platform/config.js';
 import { inTenantTransaction } from '../src/platform/database.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../src/platform/embedded-postgres.js';
@@ -41,6 +42,7 @@ import { buildServer } from '../src/platform/http/server.js';
 import { createLogger } from '../src/platform/logger.js';
 import { migrateAll, openPlatform, type Databases } from '../src/platform/runtime.js';
 import { ROUTE_MODULES } from '../src/routes.js';
+import { LocalKeystore } from '../src/security/keys/kms/local-keystore.js';
 
 // ---------------------------------------------------------------------------
 // Settings
@@ -536,7 +538,12 @@ async function run(cleanups: (() => Promise<void>)[]): Promise<void> {
   }
 
   // The platform, exactly as `municloud serve` builds it.
-  const open = await openPlatform(config, log, databases);
+  // Keys are not on this read path; a throwaway local keystore satisfies the platform.
+  const keystoreDir = await mkdtemp(path.join(os.tmpdir(), 'municloud-bench-kms-'));
+  const kms = await LocalKeystore.open({ file: path.join(keystoreDir, 'keystore.json'), passphrase: 'bench keystore', scrypt: { N: 2 ** 14, r: 8, p: 1 } });
+  cleanups.push(() => rm(keystoreDir, { recursive: true, force: true }));
+  cleanups.push(() => kms.close());
+  const open = await openPlatform(config, log, databases, { kms });
   cleanups.push(() => open.close());
   const { platform } = open;
   const app = await buildServer(platform, ROUTE_MODULES);
@@ -556,10 +563,17 @@ async function run(cleanups: (() => Promise<void>)[]): Promise<void> {
   const login = async (organizationCode: string): Promise<string> => {
     const loginName = `bench-${organizationCode}`;
     const password = randomBytes(18).toString('base64url');
-    await createAccount(platform.control, { organizationCode, loginName, displayName: 'ベンチマーク職員', roles: ['clerk'], password });
-    const res = await request(agent, port, 'POST', '/v1/auth/login', { 'content-type': 'application/json' }, JSON.stringify({ organizationCode, loginName, password }));
+    const account = await createAccount(platform.control, { organizationCode, loginName, displayName: 'ベンチマーク職員', roles: ['clerk'], password });
+    // Clerks log in with a second factor: give the account an authenticator and answer the challenge.
+    const secret = newTotpSecret();
+    await platform.control.query('INSERT INTO control.mfa_totp (account_id, secret, active, activated_at) VALUES ($1, $2, true, now())', [account.id, secret]);
+    const json = { 'content-type': 'application/json' };
+    const res = await request(agent, port, 'POST', '/v1/auth/login', json, JSON.stringify({ organizationCode, loginName, password }));
     if (res.status !== 200) throw new Error(`login for ${organizationCode} failed: ${res.status} ${res.body}`);
-    return (JSON.parse(res.body) as { token: string }).token;
+    const { challenge } = JSON.parse(res.body) as { challenge: string };
+    const done = await request(agent, port, 'POST', '/v1/auth/login/mfa', json, JSON.stringify({ challenge, code: totpAt(secret, Date.now()) }));
+    if (done.status !== 200) throw new Error(`second factor for ${organizationCode} failed: ${done.status} ${done.body}`);
+    return (JSON.parse(done.body) as { token: string }).token;
   };
   const tokens = {
     rls: await login(TARGETS.rls),

@@ -18,6 +18,7 @@ import { createLogger } from '../platform/logger.js';
 import { MigrationError } from '../platform/migrations.js';
 import { locateDatabases, migrateAll, openPlatform, type OpenPlatform } from '../platform/runtime.js';
 import { ROUTE_MODULES } from '../routes.js';
+import { registerKeyCommands } from '../security/keys/cli.js';
 
 const progress = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -226,6 +227,7 @@ export function buildCli(): Command {
         process.stdout.write(`created ${created.loginName} in ${o.name} (${o.code}) with roles ${roles.join(', ')}\npassword: ${password}\n`);
       });
     });
+  registerKeyCommands(program);
   return program;
 }
 

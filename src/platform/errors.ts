@@ -80,6 +80,19 @@ export const PROBLEMS = {
     ja: 'application/json で送信してください。',
     en: 'Send the body as application/json.',
   },
+  encrypted_data_invalid: {
+    status: 500,
+    ja: '暗号化されたデータを復号できません（改ざん・破損、または別の場所のデータです）。',
+    en: 'Encrypted data could not be decrypted (altered, damaged, or copied from elsewhere).',
+  },
+  key_version_unknown: { status: 500, ja: '暗号化データの鍵バージョンが不明です。', en: 'The encrypted data names an unknown key version.' },
+  keys_destroyed: {
+    status: 410,
+    ja: 'この団体の暗号鍵は廃棄されています。データは復号できません。',
+    en: "This municipality's keys have been destroyed; its data cannot be decrypted.",
+  },
+  kms_unavailable: { status: 503, ja: '鍵管理サービス（HSM）を利用できません。', en: 'The key management service (HSM) is unavailable.' },
+  key_integrity: { status: 500, ja: '暗号鍵の管理情報に不整合があります。', en: 'The key metadata is inconsistent.' },
   internal_error: { status: 500, ja: 'サーバー内部でエラーが発生しました。', en: 'An internal error occurred.' },
   service_unavailable: { status: 503, ja: '現在サービスを利用できません。', en: 'The service is unavailable.' },
 } as const satisfies Record<string, Message & { status: number }>;

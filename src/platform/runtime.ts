@@ -15,6 +15,9 @@ import { loadOrCreateLocalSecrets, startEmbeddedPostgres, type EmbeddedServer } 
 import { CursorCodec } from './http/cursor.js';
 import type { Platform } from './http/server.js';
 import { migrate, type MigrationProgress } from './migrations.js';
+import { openKmsFromEnv } from '../security/keys/kms/from-env.js';
+import type { Kms } from '../security/keys/kms/kms.js';
+import { KeyService } from '../security/keys/service.js';
 
 /** Where the databases are, once the embedded server (if any) is up. */
 export interface Databases {
@@ -76,18 +79,28 @@ export interface OpenPlatform {
   close(): Promise<void>;
 }
 
-/** Opens the request pools (application role) and refuses any that could bypass row-level security. */
-export async function openPlatform(config: Config, log: Logger, dbs: Databases): Promise<OpenPlatform> {
+/**
+ * Opens the request pools (application role), refusing any that could bypass
+ * row-level security, and the key service on the configured KMS (or the one
+ * given, which its owner then closes).
+ */
+export async function openPlatform(config: Config, log: Logger, dbs: Databases, options: { kms?: Kms } = {}): Promise<OpenPlatform> {
   const control = createPool(applicationUrl(dbs.controlAdminUrl, dbs.roles));
   const pools = new Map(dbs.cells.map((c) => [c.id, createPool(applicationUrl(c.adminUrl, dbs.roles))] as const));
   const cells = new CellDirectory(control, pools, config.defaultCellId);
+  let kms: Kms | undefined;
+  let keys: KeyService | undefined;
   const close = async () => {
+    keys?.close();
+    if (kms && !options.kms) await kms.close();
     await cells.close();
     await control.end();
   };
   try {
     await assertLeastPrivilege(control);
     for (const pool of pools.values()) await assertLeastPrivilege(pool);
+    kms = options.kms ?? (await openKmsFromEnv(process.env, { mode: config.mode, dataDir: config.dataDir }));
+    keys = KeyService.start(control, kms, { log });
   } catch (err) {
     await close();
     throw err;
@@ -97,6 +110,6 @@ export async function openPlatform(config: Config, log: Logger, dbs: Databases):
     log.warn('MUNICLOUD_CURSOR_SECRET is not set: pagination cursors work only within this process');
     cursorSecret = randomBytes(32).toString('base64url');
   }
-  const platform: Platform = { config, log, control, cells, cursors: new CursorCodec(Buffer.from(cursorSecret)) };
+  const platform: Platform = { config, log, control, cells, keys, cursors: new CursorCodec(Buffer.from(cursorSecret)) };
   return { platform, databases: dbs, close };
 }

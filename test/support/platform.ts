@@ -4,6 +4,9 @@
  * role, and an HTTP server built from every route module.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { loadConfig, type Config } from '../../src/platform/config.js';
@@ -11,6 +14,8 @@ import { buildServer, type App, type Platform, type RouteModule } from '../../sr
 import { createLogger } from '../../src/platform/logger.js';
 import { migrateAll, openPlatform, type Databases } from '../../src/platform/runtime.js';
 import { ROUTE_MODULES } from '../../src/routes.js';
+import type { Kms } from '../../src/security/keys/kms/kms.js';
+import { LocalKeystore } from '../../src/security/keys/kms/local-keystore.js';
 
 export interface TestPlatform {
   readonly app: App;
@@ -60,7 +65,7 @@ export async function createDatabases(names: readonly string[]): Promise<{ urls:
 }
 
 export async function createTestPlatform(
-  options: { cells?: readonly string[]; logLines?: string[]; modules?: readonly RouteModule[] } = {},
+  options: { cells?: readonly string[]; logLines?: string[]; modules?: readonly RouteModule[]; kms?: Kms } = {},
 ): Promise<TestPlatform> {
   const cellIds = options.cells ?? ['cell-a'];
   const { urls, drop } = await createDatabases(['control', ...cellIds]);
@@ -85,7 +90,12 @@ export async function createTestPlatform(
     embedded: null,
   };
   await migrateAll(databases);
-  const open = await openPlatform(config, log, databases);
+  // A throwaway local keystore unless the test brings its own KMS (fast scrypt: test-only).
+  const keystoreDir = options.kms ? null : await mkdtemp(path.join(os.tmpdir(), 'municloud-kms-'));
+  const kms =
+    options.kms ??
+    (await LocalKeystore.open({ file: path.join(keystoreDir!, 'keystore.json'), passphrase: 'test keystore', scrypt: { N: 2 ** 14, r: 8, p: 1 } }));
+  const open = await openPlatform(config, log, databases, { kms });
   const app = await buildServer(open.platform, options.modules ?? ROUTE_MODULES);
   await app.ready();
   return {
@@ -97,6 +107,10 @@ export async function createTestPlatform(
     async close() {
       await app.close();
       await open.close();
+      if (keystoreDir) {
+        await kms.close();
+        await rm(keystoreDir, { recursive: true, force: true });
+      }
       await drop();
     },
   };

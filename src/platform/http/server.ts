@@ -20,10 +20,12 @@ import { hasAnyRole, requiresMfa, type Principal } from '../../identity/roles.js
 import { isMunicipalityKind } from '../../organizations/organization.js';
 import { zoneOf } from '../../security/access/network-zones.js';
 import { isLegalPurpose, type Operation } from '../../security/access/purposes.js';
+import { KeyError, PROBLEM_CODE_FOR } from '../../security/keys/errors.js';
+import type { KeyService } from '../../security/keys/service.js';
 import type { CellDirectory } from '../cells.js';
 import type { Config } from '../config.js';
 import { inTenantTransaction } from '../database.js';
-import { Problem, PROBLEM_CONTENT_TYPE, problemBody } from '../errors.js';
+import { fieldError, Problem, PROBLEM_CONTENT_TYPE, problemBody, type ProblemCode } from '../errors.js';
 import { describeRoute, type RegisteredRoute } from './access.js';
 import { CursorCodec } from './cursor.js';
 import { HttpMetrics } from './metrics.js';
@@ -39,6 +41,8 @@ export interface Platform {
   /** Request pool on the control database (application role). */
   readonly control: pg.Pool;
   readonly cells: CellDirectory;
+  /** Each municipality's keys: record encryption and blind indexes (security/keys). */
+  readonly keys: KeyService;
   readonly cursors: CursorCodec;
 }
 
@@ -205,6 +209,7 @@ async function admitMyNumberUse(platform: Platform, request: FastifyRequest, mun
 
 function toProblem(error: FastifyError | Problem): Problem {
   if (error instanceof Problem) return error;
+  if (error instanceof KeyError) return problemForKeyError(error);
   const e = error as FastifyError;
   if (e.validation) return new Problem('validation_failed', fieldErrorsFrom(e.validation as never, e.validationContext ?? 'body'));
   switch (e.code) {
@@ -223,6 +228,15 @@ function toProblem(error: FastifyError | Problem): Problem {
   if (e.statusCode === 404) return new Problem('route_not_found');
   if (e.statusCode === 405) return new Problem('method_not_allowed');
   return new Problem('internal_error');
+}
+
+/** A key error as its problem: the message names only key versions and ids, and is not sent. */
+function problemForKeyError(error: KeyError): Problem {
+  const code = PROBLEM_CODE_FOR[error.code] as ProblemCode;
+  if (code !== 'validation_failed') return new Problem(code);
+  return new Problem('validation_failed', [
+    fieldError('body', error.rule ?? 'format', { ja: '値の形式が正しくありません。', en: `breaks the rule ${error.rule ?? 'format'}` }),
+  ]);
 }
 
 /** What is logged of an unexpected error: its kind and location, never the values a message may quote. */
