@@ -43,6 +43,7 @@ import { createLogger } from '../src/platform/logger.js';
 import { migrateAll, openPlatform, type Databases } from '../src/platform/runtime.js';
 import { ROUTE_MODULES } from '../src/routes.js';
 import { LocalKeystore } from '../src/security/keys/kms/local-keystore.js';
+import { generateSigner } from '../src/security/audit/signer.js';
 
 // ---------------------------------------------------------------------------
 // Settings
@@ -543,7 +544,7 @@ async function run(cleanups: (() => Promise<void>)[]): Promise<void> {
   const kms = await LocalKeystore.open({ file: path.join(keystoreDir, 'keystore.json'), passphrase: 'bench keystore', scrypt: { N: 2 ** 14, r: 8, p: 1 } });
   cleanups.push(() => rm(keystoreDir, { recursive: true, force: true }));
   cleanups.push(() => kms.close());
-  const open = await openPlatform(config, log, databases, { kms });
+  const open = await openPlatform(config, log, databases, { kms, auditSigner: generateSigner('municloud.bench/audit').signer });
   cleanups.push(() => open.close());
   const { platform } = open;
   const app = await buildServer(platform, ROUTE_MODULES);

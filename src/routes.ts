@@ -10,6 +10,7 @@ import { organizationRoutes } from './organizations/routes.js';
 import type { RouteModule } from './platform/http/server.js';
 import { placementRoutes } from './platform/placement-routes.js';
 import { accessRoutes } from './security/access/routes.js';
+import { auditRoutes } from './security/audit/routes.js';
 
 export const ROUTE_MODULES: readonly RouteModule[] = [
   authRoutes,
@@ -19,4 +20,5 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   placementRoutes,
   officeRoutes,
   accessRoutes,
+  auditRoutes,
 ];

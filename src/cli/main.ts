@@ -19,6 +19,7 @@ import { MigrationError } from '../platform/migrations.js';
 import { locateDatabases, migrateAll, openPlatform, type OpenPlatform } from '../platform/runtime.js';
 import { ROUTE_MODULES } from '../routes.js';
 import { registerKeyCommands } from '../security/keys/cli.js';
+import { registerAuditCommands } from '../security/audit/cli.js';
 
 const progress = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -228,6 +229,7 @@ export function buildCli(): Command {
       });
     });
   registerKeyCommands(program);
+  registerAuditCommands(program, { withControlPool: (fn) => withPlatform(loadConfig(), 'warn', ({ platform }) => fn(platform.control)) });
   return program;
 }
 

@@ -18,6 +18,8 @@ import { migrate, type MigrationProgress } from './migrations.js';
 import { openKmsFromEnv } from '../security/keys/kms/from-env.js';
 import type { Kms } from '../security/keys/kms/kms.js';
 import { KeyService } from '../security/keys/service.js';
+import { AuditLog, openAuditLogFromEnv } from '../security/audit/service.js';
+import type { CheckpointSigner } from '../security/audit/signer.js';
 
 /** Where the databases are, once the embedded server (if any) is up. */
 export interface Databases {
@@ -81,16 +83,24 @@ export interface OpenPlatform {
 
 /**
  * Opens the request pools (application role), refusing any that could bypass
- * row-level security, and the key service on the configured KMS (or the one
- * given, which its owner then closes).
+ * row-level security, the key service on the configured KMS (or the one
+ * given, which its owner then closes), and the audit log with its checkpoint
+ * publisher.
  */
-export async function openPlatform(config: Config, log: Logger, dbs: Databases, options: { kms?: Kms } = {}): Promise<OpenPlatform> {
+export async function openPlatform(
+  config: Config,
+  log: Logger,
+  dbs: Databases,
+  options: { kms?: Kms; auditSigner?: CheckpointSigner } = {},
+): Promise<OpenPlatform> {
   const control = createPool(applicationUrl(dbs.controlAdminUrl, dbs.roles));
   const pools = new Map(dbs.cells.map((c) => [c.id, createPool(applicationUrl(c.adminUrl, dbs.roles))] as const));
   const cells = new CellDirectory(control, pools, config.defaultCellId);
   let kms: Kms | undefined;
   let keys: KeyService | undefined;
+  let audit: AuditLog | undefined;
   const close = async () => {
+    await audit?.close();
     keys?.close();
     if (kms && !options.kms) await kms.close();
     await cells.close();
@@ -101,6 +111,9 @@ export async function openPlatform(config: Config, log: Logger, dbs: Databases, 
     for (const pool of pools.values()) await assertLeastPrivilege(pool);
     kms = options.kms ?? (await openKmsFromEnv(process.env, { mode: config.mode, dataDir: config.dataDir }));
     keys = KeyService.start(control, kms, { log });
+    audit = options.auditSigner
+      ? await AuditLog.open({ pool: control, signer: options.auditSigner, log })
+      : await openAuditLogFromEnv(control, { mode: config.mode, dataDir: config.dataDir, log });
   } catch (err) {
     await close();
     throw err;
@@ -110,6 +123,6 @@ export async function openPlatform(config: Config, log: Logger, dbs: Databases, 
     log.warn('MUNICLOUD_CURSOR_SECRET is not set: pagination cursors work only within this process');
     cursorSecret = randomBytes(32).toString('base64url');
   }
-  const platform: Platform = { config, log, control, cells, keys, cursors: new CursorCodec(Buffer.from(cursorSecret)) };
+  const platform: Platform = { config, log, control, cells, keys, audit: audit!, cursors: new CursorCodec(Buffer.from(cursorSecret)) };
   return { platform, databases: dbs, close };
 }

@@ -16,6 +16,7 @@ import { migrateAll, openPlatform, type Databases } from '../../src/platform/run
 import { ROUTE_MODULES } from '../../src/routes.js';
 import type { Kms } from '../../src/security/keys/kms/kms.js';
 import { LocalKeystore } from '../../src/security/keys/kms/local-keystore.js';
+import { generateSigner } from '../../src/security/audit/signer.js';
 
 export interface TestPlatform {
   readonly app: App;
@@ -95,7 +96,7 @@ export async function createTestPlatform(
   const kms =
     options.kms ??
     (await LocalKeystore.open({ file: path.join(keystoreDir!, 'keystore.json'), passphrase: 'test keystore', scrypt: { N: 2 ** 14, r: 8, p: 1 } }));
-  const open = await openPlatform(config, log, databases, { kms });
+  const open = await openPlatform(config, log, databases, { kms, auditSigner: generateSigner('municloud.test/audit').signer });
   const app = await buildServer(open.platform, options.modules ?? ROUTE_MODULES);
   await app.ready();
   return {

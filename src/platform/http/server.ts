@@ -22,6 +22,7 @@ import { zoneOf } from '../../security/access/network-zones.js';
 import { isLegalPurpose, type Operation } from '../../security/access/purposes.js';
 import { KeyError, PROBLEM_CODE_FOR } from '../../security/keys/errors.js';
 import type { KeyService } from '../../security/keys/service.js';
+import type { AuditLog } from '../../security/audit/service.js';
 import type { CellDirectory } from '../cells.js';
 import type { Config } from '../config.js';
 import { inTenantTransaction } from '../database.js';
@@ -43,6 +44,8 @@ export interface Platform {
   readonly cells: CellDirectory;
   /** Each municipality's keys: record encryption and blind indexes (security/keys). */
   readonly keys: KeyService;
+  /** The tamper-evident audit log (security/audit); requests fail closed when it cannot record. */
+  readonly audit: AuditLog;
   readonly cursors: CursorCodec;
 }
 
