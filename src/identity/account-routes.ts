@@ -1,5 +1,6 @@
 /** Account management: the operator for every organization, admins for their own. */
 import { Type } from 'typebox';
+import { recordAction } from '../security/audit/record.js';
 import { fieldError, Problem } from '../platform/errors.js';
 import type { App, Platform } from '../platform/http/server.js';
 import { Cursor, Limit, OrganizationCode, Page, Text } from '../platform/http/schemas.js';
@@ -87,6 +88,7 @@ export function accountRoutes(app: App, platform: Platform): void {
         ]);
       }
       const account = await createAccount(control, { ...body, displayName: body.displayName.normalize('NFC') });
+      await recordAction(platform, request, 'account_created', { municipality: null, records: [{ resource: 'accounts', ids: [account.id] }] });
       return reply.status(201).send(account);
     },
   );
@@ -109,7 +111,9 @@ export function accountRoutes(app: App, platform: Platform): void {
       if (account.id === principal.accountId) {
         throw new Problem('validation_failed', [fieldError('params/id', 'not_self', { ja: '自分自身は無効化できません。', en: 'you cannot disable your own account' })]);
       }
-      return (await disableAccount(control, account.id))!;
+      const disabled = (await disableAccount(control, account.id))!;
+      await recordAction(platform, request, 'account_disabled', { municipality: null, records: [{ resource: 'accounts', ids: [account.id] }] });
+      return disabled;
     },
   );
 
@@ -126,6 +130,7 @@ export function accountRoutes(app: App, platform: Platform): void {
     async (request, reply) => {
       const account = await visibleAccount(platform, principalOf(request), request.params.id);
       await resetMfa(control, account.id);
+      await recordAction(platform, request, 'settings_changed', { municipality: null, records: [{ resource: 'accounts', ids: [account.id] }] });
       return reply.status(204).send();
     },
   );

@@ -9,6 +9,8 @@ import { challengeAccount, hasActiveTotp, spendRecoveryCode, verifyTotp } from '
 import { PASSWORD_MAX_LENGTH } from './password.js';
 import { requiresMfa } from './roles.js';
 import { tokenHash } from './tokens.js';
+import { recordAction } from '../security/audit/record.js';
+import type { FastifyRequest } from 'fastify';
 
 /** How long a login may take between the password and the second factor. */
 const CHALLENGE_TTL_SECONDS = 300;
@@ -33,10 +35,14 @@ function lockedProblem(retryAfterSeconds: number): Problem {
 export function authRoutes(app: App, platform: Platform): void {
   const { control, config } = platform;
 
-  async function openSession(accountId: string, mfa: boolean) {
+  async function openSession(request: FastifyRequest, accountId: string, mfa: boolean) {
     await recordLoginSuccess(control, accountId);
-    const credential = await issueCredential(control, accountId, 'session', config.sessionTtlSeconds, { mfa });
     const account = (await findAccount(control, accountId))!;
+    await recordAction(platform, request, 'login', {
+      actor: { account: account.id, roles: account.roles, organization: account.organizationCode },
+      municipality: null,
+    });
+    const credential = await issueCredential(control, accountId, 'session', config.sessionTtlSeconds, { mfa });
     return {
       status: 'authenticated' as const,
       token: credential.token,
@@ -64,9 +70,17 @@ export function authRoutes(app: App, platform: Platform): void {
     async (request) => {
       const { organizationCode, loginName, password } = request.body;
       const check = await checkLogin(control, organizationCode, loginName, password);
-      if (check.outcome === 'locked') throw lockedProblem(check.retryAfterSeconds);
-      if (check.outcome === 'failed') throw new Problem('invalid_credentials');
-      if (!(await hasActiveTotp(control, check.accountId))) return openSession(check.accountId, false);
+      // The login name is not recorded: it may be a mistyped password. The organization is.
+      const anonymous = { account: null, roles: [], organization: organizationCode };
+      if (check.outcome === 'locked') {
+        await recordAction(platform, request, 'login_failed', { actor: anonymous, municipality: null, refused: 'account_locked' });
+        throw lockedProblem(check.retryAfterSeconds);
+      }
+      if (check.outcome === 'failed') {
+        await recordAction(platform, request, 'login_failed', { actor: anonymous, municipality: null, refused: 'invalid_credentials' });
+        throw new Problem('invalid_credentials');
+      }
+      if (!(await hasActiveTotp(control, check.accountId))) return openSession(request, check.accountId, false);
       const challenge = await issueCredential(control, check.accountId, 'mfa_challenge', CHALLENGE_TTL_SECONDS, { mfa: false });
       return { status: 'mfa_required' as const, challenge: challenge.token, expiresAt: challenge.expiresAt };
     },
@@ -105,10 +119,16 @@ export function authRoutes(app: App, platform: Platform): void {
       const ok = code !== undefined ? await verifyTotp(control, pending.accountId, code) : await spendRecoveryCode(control, pending.accountId, recoveryCode!);
       if (!ok) {
         await recordLoginFailure(control, pending.accountId);
+        const account = (await findAccount(control, pending.accountId))!;
+        await recordAction(platform, request, 'mfa_failed', {
+          actor: { account: account.id, roles: account.roles, organization: account.organizationCode },
+          municipality: null,
+          refused: code !== undefined ? 'totp_rejected' : 'recovery_code_rejected',
+        });
         throw new Problem('invalid_credentials');
       }
       await revokeCredential(control, pending.accountId, pending.id);
-      return openSession(pending.accountId, true);
+      return openSession(request, pending.accountId, true);
     },
   );
 
@@ -126,6 +146,7 @@ export function authRoutes(app: App, platform: Platform): void {
     async (request, reply) => {
       const principal = principalOf(request);
       await revokeCredential(control, principal.accountId, principal.credentialId);
+      await recordAction(platform, request, 'logout', { municipality: null });
       return reply.status(204).send();
     },
   );
@@ -153,6 +174,7 @@ export function authRoutes(app: App, platform: Platform): void {
       const principal = principalOf(request);
       requireGoodPassword(request.body.newPassword, 'body/newPassword');
       await changePassword(control, principal.accountId, request.body.currentPassword, request.body.newPassword);
+      await recordAction(platform, request, 'password_changed', { municipality: null });
       return reply.status(204).send();
     },
   );
@@ -186,6 +208,7 @@ export function authRoutes(app: App, platform: Platform): void {
         name: request.body.name,
         mfa: principal.mfa,
       });
+      await recordAction(platform, request, 'token_created', { municipality: null, records: [{ resource: 'credentials', ids: [issued.id] }] });
       return reply.status(201).send({ id: issued.id, token: issued.token, name: request.body.name, expiresAt: issued.expiresAt });
     },
   );
@@ -195,6 +218,7 @@ export function authRoutes(app: App, platform: Platform): void {
     { config: { access: { roles: ANY_ROLE } }, schema: { tags: ['auth'], summary: 'Revoke one of your API tokens', params: IdParams } },
     async (request, reply) => {
       if (!(await revokeCredential(control, principalOf(request).accountId, request.params.id))) throw new Problem('not_found');
+      await recordAction(platform, request, 'token_revoked', { municipality: null, records: [{ resource: 'credentials', ids: [request.params.id] }] });
       return reply.status(204).send();
     },
   );

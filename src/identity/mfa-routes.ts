@@ -1,5 +1,6 @@
 /** Enrolling an authenticator app (TOTP) and managing recovery codes. */
 import { Type } from 'typebox';
+import { recordAction } from '../security/audit/record.js';
 import { renderSVG } from 'uqr';
 import { inTransaction } from '../platform/database.js';
 import { fieldError, Problem } from '../platform/errors.js';
@@ -57,6 +58,7 @@ export function mfaRoutes(app: App, platform: Platform): void {
           fieldError('body/code', 'totp', { ja: '確認コードが正しくないか、期限切れです。', en: 'is wrong or expired' }),
         ]);
       }
+      await recordAction(platform, request, 'mfa_enrolled', { municipality: null });
       return { recoveryCodes: codes };
     },
   );

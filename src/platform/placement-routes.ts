@@ -1,5 +1,6 @@
 /** The platform operator places municipalities on cells. */
 import { Type } from 'typebox';
+import { recordAction } from '../security/audit/record.js';
 import { Problem, fieldError } from './errors.js';
 import type { App, Platform } from './http/server.js';
 import { requireOrganization } from '../organizations/store.js';
@@ -47,7 +48,9 @@ export function placementRoutes(app: App, platform: Platform): void {
       if (!platform.cells.hasCell(request.body.cellId)) {
         throw new Problem('validation_failed', [fieldError('body/cellId', 'known', { ja: '存在しないセルです。', en: 'is not a configured cell' })]);
       }
-      return platform.cells.place(org.code, request.body.cellId, request.principal?.accountId ?? null);
+      const placement = await platform.cells.place(org.code, request.body.cellId, request.principal?.accountId ?? null);
+      await recordAction(platform, request, 'placement_set', { municipality: org.code });
+      return placement;
     },
   );
 }

@@ -18,10 +18,9 @@ function residentProbe(app: App, platform: Platform): void {
     { config: { access: { roles: ['clerk', 'auditor'], tenant: true } } },
     async (request) => {
       const ids = (request.body as { ids: string[] }).ids;
-      if (!request.principal || !request.tenant) throw new Problem('internal_error');
-      const principal = request.principal;
+      if (!request.tenant) throw new Problem('internal_error');
       // A fixed hour, so a run that crosses an hour boundary counts the same.
-      await request.tenant.run((db) => admitResidentViews(platform.control, db, principal, ids, FIXED_HOUR));
+      await request.tenant.run((db) => admitResidentViews(platform, request, db, ids, FIXED_HOUR));
       return { shown: ids.length };
     },
   );

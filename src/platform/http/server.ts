@@ -18,7 +18,8 @@ import type { Logger } from 'pino';
 import { authenticate } from '../../identity/accounts.js';
 import { hasAnyRole, requiresMfa, type Principal } from '../../identity/roles.js';
 import { isMunicipalityKind } from '../../organizations/organization.js';
-import { zoneOf } from '../../security/access/network-zones.js';
+import { zoneOf, type Zone } from '../../security/access/network-zones.js';
+import { recordOrRefuse, requestContext } from '../../security/audit/request.js';
 import { isLegalPurpose, type Operation } from '../../security/access/purposes.js';
 import { KeyError, PROBLEM_CODE_FOR } from '../../security/keys/errors.js';
 import type { KeyService } from '../../security/keys/service.js';
@@ -205,8 +206,20 @@ export async function buildServer(platform: Platform, modules: readonly RouteMod
 async function admitMyNumberUse(platform: Platform, request: FastifyRequest, municipalityCode: string, operation: Operation): Promise<string> {
   const header = request.headers['municloud-purpose'];
   const purpose = typeof header === 'string' ? header : undefined;
-  if (!isLegalPurpose(operation, purpose)) throw new Problem('purpose_not_allowed');
-  if ((await zoneOf(platform.control, municipalityCode, request.ip)) !== 'my_number') throw new Problem('network_zone_refused');
+  const refuse = async (reason: 'purpose_not_allowed' | 'network_zone_refused', zone: Zone | 'unknown') => {
+    await recordOrRefuse(platform, {
+      ...requestContext(request, zone),
+      kind: 'access_refused',
+      municipality: municipalityCode,
+      // A declared purpose that is not a legal one is not recorded verbatim: it is free text.
+      purpose: isLegalPurpose(operation, purpose) ? purpose : null,
+      outcome: { result: 'refused', reason },
+    });
+    return new Problem(reason);
+  };
+  if (!isLegalPurpose(operation, purpose)) throw await refuse('purpose_not_allowed', 'unknown');
+  const zone = await zoneOf(platform.control, municipalityCode, request.ip);
+  if (zone !== 'my_number') throw await refuse('network_zone_refused', zone);
   return purpose;
 }
 

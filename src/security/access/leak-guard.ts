@@ -6,7 +6,10 @@
  * personal data until an admin lifts the block, and alerts the municipality's
  * admins and auditors.
  */
+import type { FastifyRequest } from 'fastify';
 import type pg from 'pg';
+import type { Platform } from '../../platform/http/server.js';
+import { recordAction } from '../audit/record.js';
 import type { Principal } from '../../identity/roles.js';
 import { Problem } from '../../platform/errors.js';
 
@@ -45,18 +48,21 @@ export async function setLimits(control: pg.Pool, municipalityCode: string, limi
 }
 
 /**
- * Admits a read of these residents' personal data by the principal, inside the
+ * Admits a read of these residents' personal data by the request's principal, inside the
  * tenant transaction that reads them (so a refused read records no views).
  * The block and the alert are written to the control database on their own,
- * so they stand although the read is refused.
+ * so they stand although the read is refused; so does the audit entry.
  */
 export async function admitResidentViews(
-  control: pg.Pool,
+  platform: Platform,
+  request: FastifyRequest,
   tenant: pg.ClientBase,
-  principal: Principal,
   residentIds: readonly string[],
   now: Date = new Date(),
 ): Promise<void> {
+  const { control } = platform;
+  const principal = request.principal;
+  if (!principal) throw new Problem('unauthenticated');
   if (principal.readsBlocked) throw new Problem('reads_blocked');
   if (residentIds.length === 0) return;
   const hour = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
@@ -73,6 +79,7 @@ export async function admitResidentViews(
   const crossed = crossedLimit(rows[0]!, await limitsFor(control, principal.organizationCode));
   if (!crossed) return;
   await blockReads(control, principal, crossed);
+  await recordAction(platform, request, 'leak_guard_tripped', { refused: `${crossed}_limit`, records: [{ resource: 'accounts', ids: [principal.accountId] }] });
   throw new Problem('reads_blocked');
 }
 

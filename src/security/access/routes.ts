@@ -1,5 +1,6 @@
 /** A municipality's network zones, and the catalogue of legal purposes for My Number. */
 import { Type } from 'typebox';
+import { recordAction } from '../audit/record.js';
 import { principalOf } from '../../identity/http.js';
 import { ROLES } from '../../identity/roles.js';
 import { inTransaction } from '../../platform/database.js';
@@ -51,6 +52,7 @@ export function accessRoutes(app: App, platform: Platform): void {
       if (errors.length > 0) throw new Problem('validation_failed', errors);
       const ranges = request.body.ranges.map((r) => ({ zone: r.zone, cidr: canonicalCidr(r.cidr)! }));
       await inTransaction(control, (client) => replaceZones(client, principal.organizationCode, ranges));
+      await recordAction(platform, request, 'settings_changed', { records: [{ resource: 'network_zones', ids: [principal.organizationCode] }] });
       return { items: await listZones(control, principal.organizationCode) };
     },
   );
@@ -81,6 +83,7 @@ export function accessRoutes(app: App, platform: Platform): void {
     async (request) => {
       const code = principalOf(request).organizationCode;
       await setLimits(control, code, request.body);
+      await recordAction(platform, request, 'settings_changed', { records: [{ resource: 'leak_guard_limits', ids: [code] }] });
       return limitsFor(control, code);
     },
   );
@@ -157,6 +160,7 @@ export function accessRoutes(app: App, platform: Platform): void {
       if (!account || account.organizationCode !== principal.organizationCode || !(await unblockReads(control, account.id))) {
         throw new Problem('not_found');
       }
+      await recordAction(platform, request, 'settings_changed', { records: [{ resource: 'accounts', ids: [account.id] }] });
       return reply.status(204).send();
     },
   );
