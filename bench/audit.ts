@@ -32,14 +32,12 @@
  */
 import { hash, randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { chmod, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { applicationUrl, createPool } from '../src/platform/database.js';
-import { startEmbeddedPostgres, type EmbeddedServer } from '../src/platform/embedded-postgres.js';
-import { createLogger } from '../src/platform/logger.js';
 import { migrate } from '../src/platform/migrations.js';
 import { AuditAppender } from '../src/security/audit/appender.js';
 import type { AuditEntryInput } from '../src/security/audit/entry.js';
@@ -49,17 +47,11 @@ import { sampleEntry } from '../src/security/audit/sample.js';
 import { generateSigner, verifierKeyOf } from '../src/security/audit/signer.js';
 import { logSize } from '../src/security/audit/store.js';
 import { verifyExportFile } from '../src/security/audit/verify-file.js';
+import { benchServer, databaseUrl, intEnv, out, runWithCleanup, step, withAdmin, type Cleanups } from './harness.js';
 
 // ---------------------------------------------------------------------------
 // Settings
 
-function intEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer`);
-  return n;
-}
 
 const ENTRIES = intEnv('BENCH_AUDIT_ENTRIES', 100_000);
 const ROUNDS = intEnv('BENCH_AUDIT_ROUNDS', 5);
@@ -71,10 +63,6 @@ const APPEND_TARGET = 50_000;
 const VERIFY_TARGET = 0.4;
 const ORIGIN = 'bench.municloud.test/audit';
 
-const out = (line = '') => process.stdout.write(`${line}\n`);
-const started = performance.now();
-const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)}s`;
-const step = (what: string) => out(`[${elapsed()}] ${what}`);
 
 const median = (xs: readonly number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -84,21 +72,7 @@ const median = (xs: readonly number[]) => {
 const range = (xs: readonly number[], digits = 0) => `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}`;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
-function databaseUrl(adminUrl: string, database: string): string {
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
 
-async function withAdmin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url, application_name: 'municloud-bench' });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
 
 // ---------------------------------------------------------------------------
 // Workloads
@@ -126,55 +100,11 @@ function shaRate(inputs: readonly Buffer[]): number {
 // Main
 
 async function main(): Promise<void> {
-  const cleanups: (() => Promise<void>)[] = [];
-  const cleanup = async () => {
-    for (const fn of cleanups.splice(0).reverse()) {
-      try {
-        await fn();
-      } catch (err) {
-        process.stderr.write(`cleanup: ${(err as Error).message}\n`);
-      }
-    }
-  };
-  let interrupted = false;
-  const onSignal = () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    process.stderr.write('interrupted: cleaning up\n');
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    await run(cleanups);
-  } finally {
-    step('cleaning up');
-    await cleanup();
-    step('done');
-  }
+  await runWithCleanup(run, step);
 }
 
-async function run(cleanups: (() => Promise<void>)[]): Promise<void> {
-  let serverAdminUrl: string;
-  let serverKind: string;
-  if (process.env.DATABASE_URL) {
-    serverAdminUrl = process.env.DATABASE_URL;
-    serverKind = 'external (DATABASE_URL)';
-  } else {
-    step('starting an embedded PostgreSQL');
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'municloud-bench-'));
-    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    // As root the server runs as the postgres OS user, which must reach its directory.
-    await chmod(dataDir, 0o755);
-    const embedded: EmbeddedServer = await startEmbeddedPostgres({
-      dataDir,
-      superuserPassword: randomBytes(18).toString('base64url'),
-      log: createLogger('error'),
-    });
-    cleanups.push(() => embedded.stop());
-    serverAdminUrl = embedded.adminUrl('postgres');
-    serverKind = 'embedded (embedded-postgres)';
-  }
+async function run(cleanups: Cleanups): Promise<void> {
+  const { adminUrl: serverAdminUrl, kind: serverKind } = await benchServer(cleanups, step);
   const serverVersion = await withAdmin(serverAdminUrl, async (c) => (await c.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version);
 
   // A fresh control database and roles of our own.

@@ -35,25 +35,17 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { applicationUrl, createPool } from '../src/platform/database.js';
-import { startEmbeddedPostgres, type EmbeddedServer } from '../src/platform/embedded-postgres.js';
-import { createLogger } from '../src/platform/logger.js';
 import { migrateAll, type Databases } from '../src/platform/runtime.js';
 import { myNumberCheckDigit } from '../src/security/keys/blind-index.js';
 import { Pkcs11Kms } from '../src/security/keys/kms/pkcs11.js';
 import { createSoftHsmToken } from '../src/security/keys/kms/softhsm.js';
 import { encryptedColumn } from '../src/security/keys/registry.js';
 import { KeyService, type MunicipalityKeys } from '../src/security/keys/service.js';
+import { benchServer, databaseUrl, intEnv, out, runWithCleanup, step, withAdmin, type Cleanups } from './harness.js';
 
 // ---------------------------------------------------------------------------
 // Settings
 
-function intEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer`);
-  return n;
-}
 
 const ROUNDS = intEnv('BENCH_KEYS_ROUNDS', 16);
 const RECORDS = intEnv('BENCH_KEYS_RECORDS', 2000);
@@ -62,9 +54,6 @@ const HSM_MS = intEnv('BENCH_HSM_MS', 1000);
 const COLD_FETCHES = intEnv('BENCH_COLD_FETCHES', 200);
 const MUNICIPALITY = '131016';
 
-const out = (line = '') => process.stdout.write(`${line}\n`);
-const started = performance.now();
-const step = (what: string) => out(`[${((performance.now() - started) / 1000).toFixed(1)}s] ${what}`);
 const median = (xs: readonly number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
@@ -236,51 +225,13 @@ async function time(fn: () => unknown): Promise<number> {
 // ---------------------------------------------------------------------------
 // Main
 
-async function withAdmin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
 
-function databaseUrl(adminUrl: string, database: string): string {
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
 
 async function main(): Promise<void> {
-  const cleanups: (() => Promise<void>)[] = [];
-  const cleanup = async () => {
-    for (const fn of cleanups.splice(0).reverse()) {
-      try {
-        await fn();
-      } catch (err) {
-        process.stderr.write(`cleanup: ${(err as Error).message}\n`);
-      }
-    }
-  };
-  let interrupted = false;
-  const onSignal = () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    process.stderr.write('interrupted: cleaning up\n');
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    await run(cleanups);
-  } finally {
-    step('cleaning up');
-    await cleanup();
-  }
+  await runWithCleanup(run, step);
 }
 
-async function run(cleanups: (() => Promise<void>)[]): Promise<void> {
+async function run(cleanups: Cleanups): Promise<void> {
   // SoftHSM2 first: without it the bench cannot say what it was asked to.
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'municloud-bench-keys-'));
   cleanups.push(() => rm(tmp, { recursive: true, force: true }));
@@ -289,22 +240,8 @@ async function run(cleanups: (() => Promise<void>)[]): Promise<void> {
   const kms = await Pkcs11Kms.open({ library: token.library, tokenLabel: token.tokenLabel, pin: token.pin });
   cleanups.push(() => kms.close());
 
-  let serverAdminUrl: string;
-  let serverKind: string;
-  if (process.env.DATABASE_URL) {
-    serverAdminUrl = process.env.DATABASE_URL;
-    serverKind = 'external (DATABASE_URL)';
-  } else {
-    step('starting an embedded PostgreSQL');
-    const dataDir = path.join(tmp, 'pg');
-    await import('node:fs/promises').then((fs) => fs.mkdir(dataDir));
-    await chmod(tmp, 0o755);
-    await chmod(dataDir, 0o755);
-    const embedded: EmbeddedServer = await startEmbeddedPostgres({ dataDir, superuserPassword: randomBytes(18).toString('base64url'), log: createLogger('error') });
-    cleanups.push(() => embedded.stop());
-    serverAdminUrl = embedded.adminUrl('postgres');
-    serverKind = 'embedded (embedded-postgres)';
-  }
+  await chmod(tmp, 0o755); // the embedded server's OS user must reach its directory inside
+  const { adminUrl: serverAdminUrl, kind: serverKind } = await benchServer(cleanups, step, path.join(tmp, 'pg'));
   const serverVersion = await withAdmin(serverAdminUrl, async (c) => (await c.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version);
 
   const tag = randomBytes(4).toString('hex');

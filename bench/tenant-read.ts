@@ -27,7 +27,7 @@
  * Exits non-zero only on errors, never on missing the target.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,24 +37,17 @@ import { createAccount } from '../src/identity/accounts.js';
 import { newTotpSecret, totpAt } from '../src/identity/totp.js';
 import { loadConfig } from '../src/platform/config.js';
 import { inTenantTransaction } from '../src/platform/database.js';
-import { startEmbeddedPostgres, type EmbeddedServer } from '../src/platform/embedded-postgres.js';
 import { buildServer } from '../src/platform/http/server.js';
 import { createLogger } from '../src/platform/logger.js';
 import { migrateAll, openPlatform, type Databases } from '../src/platform/runtime.js';
 import { ROUTE_MODULES } from '../src/routes.js';
 import { LocalKeystore } from '../src/security/keys/kms/local-keystore.js';
 import { generateSigner } from '../src/security/audit/signer.js';
+import { benchServer, databaseUrl, intEnv, out, runWithCleanup, step, withAdmin, type Cleanups } from './harness.js';
 
 // ---------------------------------------------------------------------------
 // Settings
 
-function intEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer`);
-  return n;
-}
 
 const CONCURRENCY = intEnv('BENCH_CONCURRENCY', 8);
 const ROUNDS = intEnv('BENCH_ROUNDS', 24);
@@ -79,10 +72,6 @@ const TARGET_SLOT = Math.floor(TENANTS_PER_CELL / 2);
 /** One timestamp for every row, so responses are byte-identical across cells. */
 const FIXED_TIME = '2026-04-01T00:00:00.000Z';
 
-const out = (line = '') => process.stdout.write(`${line}\n`);
-const started = performance.now();
-const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)}s`;
-const step = (what: string) => out(`[${elapsed()}] ${what}`);
 
 // ---------------------------------------------------------------------------
 // Deterministic generated data
@@ -157,21 +146,7 @@ async function insertOffices(db: pg.ClientBase, municipalityCode: string, rows: 
 // ---------------------------------------------------------------------------
 // Databases
 
-function databaseUrl(adminUrl: string, database: string): string {
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
 
-async function withAdmin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url, application_name: 'municloud-bench' });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
 
 // ---------------------------------------------------------------------------
 // Load generation
@@ -380,59 +355,14 @@ function report(summaries: readonly WorkloadSummary[]): void {
 // Main
 
 async function main(): Promise<void> {
-  const cleanups: (() => Promise<void>)[] = [];
-  const cleanup = async () => {
-    for (const fn of cleanups.splice(0).reverse()) {
-      try {
-        await fn();
-      } catch (err) {
-        process.stderr.write(`cleanup: ${(err as Error).message}\n`);
-      }
-    }
-  };
-  let interrupted = false;
-  const onSignal = () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    process.stderr.write('interrupted: cleaning up\n');
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-
-  try {
-    await run(cleanups);
-  } finally {
-    step('cleaning up');
-    await cleanup();
-    step('done');
-  }
+  await runWithCleanup(run, step);
 }
 
-async function run(cleanups: (() => Promise<void>)[]): Promise<void> {
+async function run(cleanups: Cleanups): Promise<void> {
   const log = createLogger(process.env.LOG_LEVEL || 'warn');
 
   // The server: the machine's or an embedded one.
-  let serverAdminUrl: string;
-  let serverKind: string;
-  if (process.env.DATABASE_URL) {
-    serverAdminUrl = process.env.DATABASE_URL;
-    serverKind = 'external (DATABASE_URL)';
-  } else {
-    step('starting an embedded PostgreSQL');
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'municloud-bench-'));
-    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    // As root the server runs as the postgres OS user, which must reach its directory.
-    await chmod(dataDir, 0o755);
-    const embedded: EmbeddedServer = await startEmbeddedPostgres({
-      dataDir,
-      superuserPassword: randomBytes(18).toString('base64url'),
-      log: createLogger('error'),
-    });
-    cleanups.push(() => embedded.stop());
-    serverAdminUrl = embedded.adminUrl('postgres');
-    serverKind = 'embedded (embedded-postgres)';
-  }
+  const { adminUrl: serverAdminUrl, kind: serverKind } = await benchServer(cleanups, step);
   const serverVersion = await withAdmin(serverAdminUrl, async (c) => (await c.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version);
 
   // Fresh databases and roles of our own: nothing shared with tests running on the same server.

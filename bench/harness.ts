@@ -1,0 +1,95 @@
+/**
+ * What every benchmark shares: cleanup on exit or Ctrl-C, a PostgreSQL server
+ * (the machine's through DATABASE_URL, or an embedded one in a temp dir), and
+ * small administrative helpers.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { startEmbeddedPostgres } from '../src/platform/embedded-postgres.js';
+import { createLogger } from '../src/platform/logger.js';
+
+export type Cleanups = (() => Promise<void>)[];
+
+/** A positive integer setting from the environment (BENCH_…), or its default. */
+export function intEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer`);
+  return n;
+}
+
+export const out = (line = '') => process.stdout.write(`${line}\n`);
+const started = performance.now();
+export const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)}s`;
+/** A progress line with the seconds since start. */
+export const step = (what: string) => out(`[${elapsed()}] ${what}`);
+
+
+/** Runs a benchmark; whatever it registered in `cleanups` runs afterwards, in reverse, also on SIGINT/SIGTERM. */
+export async function runWithCleanup(run: (cleanups: Cleanups) => Promise<void>, step: (what: string) => void): Promise<void> {
+  const cleanups: Cleanups = [];
+  const cleanup = async () => {
+    for (const fn of cleanups.splice(0).reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        process.stderr.write(`cleanup: ${(err as Error).message}\n`);
+      }
+    }
+  };
+  let interrupted = false;
+  const onSignal = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    process.stderr.write('interrupted: cleaning up\n');
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await run(cleanups);
+  } finally {
+    step('cleaning up');
+    await cleanup();
+    step('done');
+  }
+}
+
+/** The server to measure on: DATABASE_URL's, or an embedded one started (and stopped) here. */
+export async function benchServer(
+  cleanups: Cleanups,
+  step: (what: string) => void,
+  dataDir?: string,
+): Promise<{ adminUrl: string; kind: string }> {
+  if (process.env.DATABASE_URL) return { adminUrl: process.env.DATABASE_URL, kind: 'external (DATABASE_URL)' };
+  step('starting an embedded PostgreSQL');
+  const dir = dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'municloud-bench-')));
+  if (dataDir) await mkdir(dir, { recursive: true });
+  else cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  // As root the server runs as the postgres OS user, which must reach its directory.
+  await chmod(dir, 0o755);
+  const embedded = await startEmbeddedPostgres({ dataDir: dir, superuserPassword: randomBytes(18).toString('base64url'), log: createLogger('error') });
+  cleanups.push(() => embedded.stop());
+  return { adminUrl: embedded.adminUrl('postgres'), kind: 'embedded (embedded-postgres)' };
+}
+
+export function databaseUrl(adminUrl: string, database: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+export async function withAdmin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
