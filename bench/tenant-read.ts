@@ -34,7 +34,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { createAccount } from '../src/identity/accounts.js';
-import { newTotpSecret, totpAt } from '../src/identity/totp.js';
+import { provisionActiveTotp } from '../src/identity/mfa.js';
+import { totpAt } from '../src/identity/totp.js';
 import { loadConfig } from '../src/platform/config.js';
 import { inTenantTransaction } from '../src/platform/database.js';
 import { buildServer } from '../src/platform/http/server.js';
@@ -496,8 +497,7 @@ async function run(cleanups: Cleanups): Promise<void> {
     const password = randomBytes(18).toString('base64url');
     const account = await createAccount(platform.control, { organizationCode, loginName, displayName: 'ベンチマーク職員', roles: ['clerk'], password });
     // Clerks log in with a second factor: give the account an authenticator and answer the challenge.
-    const secret = newTotpSecret();
-    await platform.control.query('INSERT INTO control.mfa_totp (account_id, secret, active, activated_at) VALUES ($1, $2, true, now())', [account.id, secret]);
+    const secret = await provisionActiveTotp(platform.control, account.id);
     const json = { 'content-type': 'application/json' };
     const res = await request(agent, port, 'POST', '/v1/auth/login', json, JSON.stringify({ organizationCode, loginName, password }));
     if (res.status !== 200) throw new Error(`login for ${organizationCode} failed: ${res.status} ${res.body}`);

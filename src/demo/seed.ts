@@ -9,7 +9,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createAccount } from '../identity/accounts.js';
 import { requiresMfa, type Role } from '../identity/roles.js';
-import { base32Encode, newTotpSecret } from '../identity/totp.js';
+import { provisionActiveTotp } from '../identity/mfa.js';
+import { base32Encode } from '../identity/totp.js';
 import { normalizeOffice, type OfficeInput } from '../offices/office.js';
 import { insertOffice, listOffices } from '../offices/store.js';
 import { DIGITAL_AGENCY_CODE } from '../organizations/organization.js';
@@ -59,15 +60,6 @@ const STAFF: readonly { loginName: string; displayName: string; roles: Role[] }[
   { loginName: 'auditor', displayName: '監査担当', roles: ['auditor'] },
 ];
 
-async function enrolDemoAuthenticator(platform: Platform, accountId: string): Promise<string> {
-  const secret = newTotpSecret();
-  await platform.control.query(
-    'INSERT INTO control.mfa_totp (account_id, secret, active, activated_at) VALUES ($1, $2, true, now())',
-    [accountId, secret],
-  );
-  return base32Encode(secret);
-}
-
 /**
  * Resumable: the logins file is rewritten after each account, so a run that was
  * interrupted picks up where it stopped.
@@ -80,7 +72,7 @@ export async function seedDemo(platform: Platform, onProgress: (message: string)
     const password = randomBytes(12).toString('base64url');
     const account = await createAccount(platform.control, { organizationCode, loginName, displayName, roles, password });
     // Staff who can see My Number must use a second factor; the demo enrols an authenticator for them.
-    const totpSecret = requiresMfa(roles) ? await enrolDemoAuthenticator(platform, account.id) : undefined;
+    const totpSecret = requiresMfa(roles) ? base32Encode(await provisionActiveTotp(platform.control, account.id)) : undefined;
     logins.push({ organizationCode, organizationName, loginName, roles, password, ...(totpSecret ? { totpSecret } : {}) });
     await writeFile(file, JSON.stringify(logins, null, 2), { mode: 0o600 });
   };

@@ -120,6 +120,9 @@ export async function changePassword(db: pg.Pool, accountId: string, current: st
   });
 }
 
+/** Whole seconds left on an account's lock (null or ≤ 0 when unlocked), in SQL. */
+const LOCKED_FOR = 'ceil(extract(epoch FROM locked_until - now()))::int';
+
 export type LoginCheck =
   | { readonly outcome: 'ok'; readonly accountId: string }
   | { readonly outcome: 'failed' }
@@ -132,7 +135,7 @@ export type LoginCheck =
  */
 export async function checkLogin(db: pg.Pool, organizationCode: string, loginName: string, password: string): Promise<LoginCheck> {
   const { rows } = await db.query<{ id: string; password_hash: string; disabled_at: Date | null; locked_for: number | null }>(
-    `SELECT id, password_hash, disabled_at, ceil(extract(epoch FROM locked_until - now()))::int AS locked_for
+    `SELECT id, password_hash, disabled_at, ${LOCKED_FOR} AS locked_for
        FROM control.accounts WHERE organization_code = $1 AND login_name = $2`,
     [organizationCode, loginName],
   );
@@ -145,6 +148,15 @@ export async function checkLogin(db: pg.Pool, organizationCode: string, loginNam
     return { outcome: 'failed' };
   }
   return { outcome: 'ok', accountId: row.id };
+}
+
+/** Seconds until the account's lock expires; 0 when it is not locked. */
+export async function lockedForSeconds(db: pg.Pool, accountId: string): Promise<number> {
+  const { rows } = await db.query<{ s: number | null }>(
+    `SELECT ${LOCKED_FOR} AS s FROM control.accounts WHERE id = $1`,
+    [accountId],
+  );
+  return Math.max(0, rows[0]?.s ?? 0);
 }
 
 /** Counts a failed password or second factor; locks the account with backoff (see lockout.ts). */

@@ -3,7 +3,17 @@ import { Type } from 'typebox';
 import { Problem } from '../platform/errors.js';
 import type { App, Platform } from '../platform/http/server.js';
 import { OrganizationCode, Text, Uuid } from '../platform/http/schemas.js';
-import { changePassword, checkLogin, findAccount, issueCredential, listCredentials, recordLoginFailure, recordLoginSuccess, revokeCredential } from './accounts.js';
+import {
+  changePassword,
+  checkLogin,
+  findAccount,
+  issueCredential,
+  listCredentials,
+  lockedForSeconds,
+  recordLoginFailure,
+  recordLoginSuccess,
+  revokeCredential,
+} from './accounts.js';
 import { AccountSchema, ANY_ROLE, CredentialSchema, IdParams, LoginName, Password, principalOf, requireGoodPassword } from './http.js';
 import { challengeAccount, hasActiveTotp, spendRecoveryCode, verifyTotp } from './mfa.js';
 import { PASSWORD_MAX_LENGTH } from './password.js';
@@ -114,7 +124,7 @@ export function authRoutes(app: App, platform: Platform): void {
       }
       const pending = await challengeAccount(control, tokenHash(challenge));
       if (!pending) throw new Problem('unauthenticated');
-      const locked = await checkLockedFor(pending.accountId);
+      const locked = await lockedForSeconds(control, pending.accountId);
       if (locked > 0) throw lockedProblem(locked);
       const ok = code !== undefined ? await verifyTotp(control, pending.accountId, code) : await spendRecoveryCode(control, pending.accountId, recoveryCode!);
       if (!ok) {
@@ -132,13 +142,6 @@ export function authRoutes(app: App, platform: Platform): void {
     },
   );
 
-  async function checkLockedFor(accountId: string): Promise<number> {
-    const { rows } = await control.query<{ s: number | null }>(
-      'SELECT ceil(extract(epoch FROM locked_until - now()))::int AS s FROM control.accounts WHERE id = $1',
-      [accountId],
-    );
-    return Math.max(0, rows[0]?.s ?? 0);
-  }
 
   app.post(
     '/v1/auth/logout',

@@ -24,6 +24,17 @@ export async function startTotpEnrolment(db: pg.Pool, accountId: string): Promis
   return secret;
 }
 
+/**
+ * Gives an account an authenticator that is active at once, skipping the
+ * activation code: for provisioning by the platform itself (the demo, tests,
+ * benchmarks), never for a person enrolling through the API.
+ */
+export async function provisionActiveTotp(db: pg.Pool, accountId: string): Promise<Buffer> {
+  const secret = newTotpSecret();
+  await db.query('INSERT INTO control.mfa_totp (account_id, secret, active, activated_at) VALUES ($1, $2, true, now())', [accountId, secret]);
+  return secret;
+}
+
 /** Spends a code if it is valid and newer than any spent before; returns whether it was. */
 async function spendTotp(db: pg.Pool | pg.ClientBase, accountId: string, code: string, active: boolean, now: number): Promise<boolean> {
   const { rows } = await db.query<{ secret: Buffer; last_counter: string }>(

@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { createAccount } from '../../src/identity/accounts.js';
 import { requiresMfa, type Role } from '../../src/identity/roles.js';
-import { hotp, newTotpSecret, totpCounter } from '../../src/identity/totp.js';
+import { provisionActiveTotp } from '../../src/identity/mfa.js';
+import { hotp, totpCounter } from '../../src/identity/totp.js';
 import type { App } from '../../src/platform/http/server.js';
 import type { TestPlatform } from './platform.js';
 
@@ -90,10 +91,8 @@ export async function logIn(app: App, organizationCode: string, loginName: strin
 }
 
 /** Gives an account an active authenticator directly in the control database. */
-export async function enrolTotp(tp: TestPlatform, accountId: string): Promise<Buffer> {
-  const secret = newTotpSecret();
-  await tp.platform.control.query('INSERT INTO control.mfa_totp (account_id, secret, active, activated_at) VALUES ($1, $2, true, now())', [accountId, secret]);
-  return secret;
+export function enrolTotp(tp: TestPlatform, accountId: string): Promise<Buffer> {
+  return provisionActiveTotp(tp.platform.control, accountId);
 }
 
 /**
