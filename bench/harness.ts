@@ -60,6 +60,18 @@ export async function runWithCleanup(run: (cleanups: Cleanups) => Promise<void>,
   }
 }
 
+/** mulberry32: a small seeded PRNG, so every variant and run sees the same generated data and requests. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** The server to measure on: DATABASE_URL's, or an embedded one started (and stopped) here. */
 export async function benchServer(
   cleanups: Cleanups,

@@ -41,7 +41,7 @@ import { Pkcs11Kms } from '../src/security/keys/kms/pkcs11.js';
 import { createSoftHsmToken } from '../src/security/keys/kms/softhsm.js';
 import { encryptedColumn } from '../src/security/keys/registry.js';
 import { KeyService, type MunicipalityKeys } from '../src/security/keys/service.js';
-import { benchServer, databaseUrl, intEnv, out, runWithCleanup, step, withAdmin, type Cleanups } from './harness.js';
+import { benchServer, databaseUrl, intEnv, out, prng, runWithCleanup, step, withAdmin, type Cleanups } from './harness.js';
 
 // ---------------------------------------------------------------------------
 // Settings
@@ -67,16 +67,6 @@ const percentile = (xs: readonly number[], p: number) => {
 // ---------------------------------------------------------------------------
 // Resident records (deterministic, about 1 KB of JSON each)
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SURNAMES = [['佐藤', 'サトウ'], ['鈴木', 'スズキ'], ['高橋', 'タカハシ'], ['田中', 'タナカ'], ['伊藤', 'イトウ'], ['渡辺', 'ワタナベ'], ['山本', 'ヤマモト'], ['中村', 'ナカムラ']] as const;
 const GIVEN = [['太郎', 'タロウ'], ['花子', 'ハナコ'], ['一郎', 'イチロウ'], ['美咲', 'ミサキ'], ['健太', 'ケンタ'], ['陽菜', 'ヒナ'], ['大輔', 'ダイスケ'], ['結衣', 'ユイ']] as const;

@@ -44,7 +44,7 @@ import { migrateAll, openPlatform, type Databases } from '../src/platform/runtim
 import { ROUTE_MODULES } from '../src/routes.js';
 import { LocalKeystore } from '../src/security/keys/kms/local-keystore.js';
 import { generateSigner } from '../src/security/audit/signer.js';
-import { benchServer, databaseUrl, intEnv, out, runWithCleanup, step, withAdmin, type Cleanups } from './harness.js';
+import { benchServer, databaseUrl, intEnv, out, prng, runWithCleanup, step, withAdmin, type Cleanups } from './harness.js';
 
 // ---------------------------------------------------------------------------
 // Settings
@@ -77,17 +77,6 @@ const FIXED_TIME = '2026-04-01T00:00:00.000Z';
 // ---------------------------------------------------------------------------
 // Deterministic generated data
 
-/** mulberry32: a small seeded PRNG, so both variants see the same request sequence. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(rand: () => number, items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
 

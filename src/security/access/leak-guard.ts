@@ -112,3 +112,37 @@ export async function unblockReads(control: pg.Pool, accountId: string): Promise
   const { rowCount } = await control.query('UPDATE control.accounts SET reads_blocked_at = NULL WHERE id = $1 AND reads_blocked_at IS NOT NULL', [accountId]);
   return rowCount === 1;
 }
+
+export interface Alert {
+  readonly id: string;
+  readonly kind: string;
+  readonly accountId: string | null;
+  readonly createdAt: string;
+  readonly acknowledgedAt: string | null;
+}
+
+/** A municipality's alerts, newest first (the last 500). */
+export async function listAlerts(control: pg.Pool, municipalityCode: string, options: { openOnly: boolean }): Promise<Alert[]> {
+  const { rows } = await control.query<{ id: string; kind: string; account_id: string | null; created_at: Date; acknowledged_at: Date | null }>(
+    `SELECT id, kind, account_id, created_at, acknowledged_at FROM control.alerts
+      WHERE municipality_code = $1 AND (NOT $2 OR acknowledged_at IS NULL) ORDER BY created_at DESC LIMIT 500`,
+    [municipalityCode, options.openOnly],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    accountId: r.account_id,
+    createdAt: r.created_at.toISOString(),
+    acknowledgedAt: r.acknowledged_at?.toISOString() ?? null,
+  }));
+}
+
+/** Marks one of the municipality's open alerts as seen; false when it has no such open alert. */
+export async function acknowledgeAlert(control: pg.Pool, municipalityCode: string, alertId: string, accountId: string): Promise<boolean> {
+  const { rowCount } = await control.query(
+    `UPDATE control.alerts SET acknowledged_at = now(), acknowledged_by = $3
+      WHERE id = $1 AND municipality_code = $2 AND acknowledged_at IS NULL`,
+    [alertId, municipalityCode, accountId],
+  );
+  return rowCount === 1;
+}

@@ -8,7 +8,7 @@ import { fieldError, Problem } from '../../platform/errors.js';
 import type { App, Platform } from '../../platform/http/server.js';
 import { canonicalCidr, listZones, replaceZones, ZONES } from './network-zones.js';
 import { LEGAL_PURPOSES } from './purposes.js';
-import { limitsFor, setLimits, unblockReads } from './leak-guard.js';
+import { acknowledgeAlert, limitsFor, listAlerts, setLimits, unblockReads } from './leak-guard.js';
 import { findAccount } from '../../identity/accounts.js';
 import { Uuid } from '../../platform/http/schemas.js';
 
@@ -107,22 +107,7 @@ export function accessRoutes(app: App, platform: Platform): void {
         response: { 200: Type.Object({ items: Type.Array(AlertSchema) }) },
       },
     },
-    async (request) => {
-      const { rows } = await control.query<{ id: string; kind: string; account_id: string | null; created_at: Date; acknowledged_at: Date | null }>(
-        `SELECT id, kind, account_id, created_at, acknowledged_at FROM control.alerts
-          WHERE municipality_code = $1 AND (NOT $2 OR acknowledged_at IS NULL) ORDER BY created_at DESC LIMIT 500`,
-        [principalOf(request).organizationCode, request.query.open],
-      );
-      return {
-        items: rows.map((r) => ({
-          id: r.id,
-          kind: r.kind,
-          accountId: r.account_id,
-          createdAt: r.created_at.toISOString(),
-          acknowledgedAt: r.acknowledged_at?.toISOString() ?? null,
-        })),
-      };
-    },
+    async (request) => ({ items: await listAlerts(control, principalOf(request).organizationCode, { openOnly: request.query.open }) }),
   );
 
   app.post(
@@ -133,12 +118,8 @@ export function accessRoutes(app: App, platform: Platform): void {
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const { rowCount } = await control.query(
-        `UPDATE control.alerts SET acknowledged_at = now(), acknowledged_by = $3
-          WHERE id = $1 AND municipality_code = $2 AND acknowledged_at IS NULL`,
-        [request.params.id, principal.organizationCode, principal.accountId],
-      );
-      if (rowCount !== 1) throw new Problem('not_found');
+      // Another municipality's alert answers like one that does not exist.
+      if (!(await acknowledgeAlert(control, principal.organizationCode, request.params.id, principal.accountId))) throw new Problem('not_found');
       return reply.status(204).send();
     },
   );
