@@ -32,7 +32,7 @@ export const CredentialSchema = Type.Object({
 
 export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
 
-/** The schema counts UTF-16 units; the rule counts characters after composition. */
+/** The schema counts characters as sent; the rule counts them after composition, so か+゛ typed apart counts once. */
 export function requireGoodPassword(password: string, field: string): void {
   const problem = passwordProblem(password);
   if (!problem) return;
