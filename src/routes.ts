@@ -9,8 +9,10 @@ import { officeRoutes } from './offices/routes.js';
 import { organizationRoutes } from './organizations/routes.js';
 import type { RouteModule } from './platform/http/server.js';
 import { placementRoutes } from './platform/placement-routes.js';
+import { residentRegisterRoutes } from './resident-register/routes.js';
 import { accessRoutes } from './security/access/routes.js';
 import { auditRoutes } from './security/audit/routes.js';
+import { exportRoutes } from './security/exports/routes.js';
 
 export const ROUTE_MODULES: readonly RouteModule[] = [
   authRoutes,
@@ -21,4 +23,6 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   officeRoutes,
   accessRoutes,
   auditRoutes,
+  exportRoutes,
+  residentRegisterRoutes,
 ];

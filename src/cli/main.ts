@@ -20,6 +20,7 @@ import { locateDatabases, migrateAll, openPlatform, type OpenPlatform } from '..
 import { ROUTE_MODULES } from '../routes.js';
 import { registerKeyCommands } from '../security/keys/cli.js';
 import { registerAuditCommands } from '../security/audit/cli.js';
+import { registerExportCommands } from '../security/exports/cli.js';
 
 const progress = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -230,6 +231,7 @@ export function buildCli(): Command {
     });
   registerKeyCommands(program);
   registerAuditCommands(program, { withControlPool: (fn) => withPlatform(loadConfig(), 'warn', ({ platform }) => fn(platform.control)) });
+  registerExportCommands(program);
   return program;
 }
 

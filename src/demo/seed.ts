@@ -72,7 +72,7 @@ export async function seedDemo(platform: Platform, onProgress: (message: string)
     const password = randomBytes(12).toString('base64url');
     const account = await createAccount(platform.control, { organizationCode, loginName, displayName, roles, password });
     // Staff who can see My Number must use a second factor; the demo enrols an authenticator for them.
-    const totpSecret = requiresMfa(roles) ? base32Encode(await provisionActiveTotp(platform.control, account.id)) : undefined;
+    const totpSecret = requiresMfa(roles) ? base32Encode(await provisionActiveTotp(platform, account.id)) : undefined;
     logins.push({ organizationCode, organizationName, loginName, roles, password, ...(totpSecret ? { totpSecret } : {}) });
     await writeFile(file, JSON.stringify(logins, null, 2), { mode: 0o600 });
   };

@@ -6,12 +6,13 @@ export const ROLES = [
   'clerk', // 窓口・業務担当職員: reads and records the municipality's data
   'municipal_admin', // 団体管理者: manages the municipality's accounts and settings
   'auditor', // 監査担当: reads records and evidence, changes nothing
+  'support_measure_officer', // 支援措置担当: may disclose or certify the records of DV and similar victims, giving a reason
   'platform_operator', // デジタル庁 (platform operator): organizations, accounts, placement; no municipal data
   'prefecture_security_admin', // 都道府県セキュリティ管理者 (security cloud)
 ] as const;
 export type Role = (typeof ROLES)[number];
 
-export const MUNICIPAL_ROLES: readonly Role[] = ['clerk', 'municipal_admin', 'auditor'];
+export const MUNICIPAL_ROLES: readonly Role[] = ['clerk', 'municipal_admin', 'auditor', 'support_measure_officer'];
 
 /** Whether an organization of this kind may hold the role. */
 export function roleFitsOrganization(role: Role, kind: OrganizationKind): boolean {
@@ -19,6 +20,7 @@ export function roleFitsOrganization(role: Role, kind: OrganizationKind): boolea
     case 'clerk':
     case 'municipal_admin':
     case 'auditor':
+    case 'support_measure_officer':
       return isMunicipalityKind(kind);
     case 'platform_operator':
       return kind === 'digital_agency';

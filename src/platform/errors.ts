@@ -64,11 +64,37 @@ export const PROBLEMS = {
     en: 'Reading personal data is blocked for this account after too many residents were viewed; contact your administrator.',
   },
   forbidden: { status: 403, ja: 'この操作を行う権限がありません。', en: 'You are not allowed to do this.' },
+  four_eyes_required: {
+    status: 403,
+    ja: '一括出力は申請者本人では承認・却下できません。別の団体管理者が判断してください。',
+    en: 'A bulk export cannot be approved or rejected by its requester: another administrator must decide (four eyes).',
+  },
+  export_requester_only: {
+    status: 403,
+    ja: '一括出力ファイルをダウンロードできるのは申請者本人のみです。',
+    en: 'Only the requester may download a bulk export file.',
+  },
   not_found: { status: 404, ja: '該当するデータがありません。', en: 'Not found.' },
   route_not_found: { status: 404, ja: 'そのような API はありません。', en: 'No such API route.' },
   method_not_allowed: { status: 405, ja: 'このメソッドは使えません。', en: 'Method not allowed.' },
   conflict: { status: 409, ja: '他の更新と競合しました。最新の内容を取得してやり直してください。', en: 'The data changed meanwhile; fetch it again and retry.' },
   already_exists: { status: 409, ja: '既に登録されています。', en: 'It already exists.' },
+  export_not_pending: {
+    status: 409,
+    ja: 'この一括出力は承認待ちではありません（承認・却下済みです）。',
+    en: 'This bulk export is not waiting for a decision (it was already approved or rejected).',
+  },
+  export_not_approved: { status: 409, ja: 'この一括出力は承認されていません。', en: 'This bulk export has not been approved.' },
+  export_expired: {
+    status: 410,
+    ja: 'この一括出力は期限切れです。ファイルは削除されました。必要なら改めて申請してください。',
+    en: 'This bulk export has expired and its file was deleted; request a new one if needed.',
+  },
+  export_download_limit: {
+    status: 410,
+    ja: 'この一括出力ファイルはダウンロード回数の上限に達しました。',
+    en: 'This bulk export file has been downloaded as many times as allowed.',
+  },
   municipality_not_placed: {
     status: 409,
     ja: 'この団体のデータ配置先（セル）が未設定です。',
@@ -93,7 +119,27 @@ export const PROBLEMS = {
   },
   kms_unavailable: { status: 503, ja: '鍵管理サービス（HSM）を利用できません。', en: 'The key management service (HSM) is unavailable.' },
   key_integrity: { status: 500, ja: '暗号鍵の管理情報に不整合があります。', en: 'The key metadata is inconsistent.' },
+  filing_rejected: {
+    status: 422,
+    ja: '届出・記録の内容が住民基本台帳の記録と整合しません。',
+    en: 'The filing contradicts the resident register.',
+  },
+  support_measure_restricted: {
+    status: 403,
+    ja: '支援措置の対象者の記録です。権限のある職員が理由を示した場合に限り閲覧・証明できます。',
+    en: 'This record is under a support measure: only authorized staff giving a reason may see or certify it.',
+  },
+  history_inconsistent: {
+    status: 500,
+    ja: '異動履歴に不整合があります。管理者に連絡してください。',
+    en: 'The change history is inconsistent; contact the administrator.',
+  },
   internal_error: { status: 500, ja: 'サーバー内部でエラーが発生しました。', en: 'An internal error occurred.' },
+  audit_unavailable: {
+    status: 503,
+    ja: '監査ログに記録できないため、処理を行いませんでした。しばらくしてからやり直してください。',
+    en: 'The audit log could not record this request, so it was not carried out; try again later.',
+  },
   service_unavailable: { status: 503, ja: '現在サービスを利用できません。', en: 'The service is unavailable.' },
 } as const satisfies Record<string, Message & { status: number }>;
 

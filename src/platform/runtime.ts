@@ -19,6 +19,7 @@ import { openKmsFromEnv } from '../security/keys/kms/from-env.js';
 import type { Kms } from '../security/keys/kms/kms.js';
 import { KeyService } from '../security/keys/service.js';
 import { AuditLog, openAuditLogFromEnv } from '../security/audit/service.js';
+import { bindTotpKeys, sealPlaintextTotpSecrets, unbindTotpKeys } from '../identity/mfa.js';
 import type { CheckpointSigner } from '../security/audit/signer.js';
 
 /** Where the databases are, once the embedded server (if any) is up. */
@@ -84,8 +85,9 @@ export interface OpenPlatform {
 /**
  * Opens the request pools (application role), refusing any that could bypass
  * row-level security, the key service on the configured KMS (or the one
- * given, which its owner then closes), and the audit log with its checkpoint
- * publisher.
+ * given, which its owner then closes), sealing any TOTP secret still stored in
+ * plaintext, and the audit log with its checkpoint publisher (signed in the
+ * HSM when MUNICLOUD_AUDIT_SIGNER=pkcs11).
  */
 export async function openPlatform(
   config: Config,
@@ -101,6 +103,7 @@ export async function openPlatform(
   let audit: AuditLog | undefined;
   const close = async () => {
     await audit?.close();
+    unbindTotpKeys(control);
     keys?.close();
     if (kms && !options.kms) await kms.close();
     await cells.close();
@@ -111,9 +114,12 @@ export async function openPlatform(
     for (const pool of pools.values()) await assertLeastPrivilege(pool);
     kms = options.kms ?? (await openKmsFromEnv(process.env, { mode: config.mode, dataDir: config.dataDir }));
     keys = KeyService.start(control, kms, { log });
+    // TOTP secrets are sealed with the key service (identity/mfa.ts), also by callers that hold only the control pool.
+    bindTotpKeys(control, keys);
+    await sealPlaintextTotpSecrets({ control, keys }, log);
     audit = options.auditSigner
       ? await AuditLog.open({ pool: control, signer: options.auditSigner, log })
-      : await openAuditLogFromEnv(control, { mode: config.mode, dataDir: config.dataDir, log });
+      : await openAuditLogFromEnv(control, { mode: config.mode, dataDir: config.dataDir, log, kms });
   } catch (err) {
     await close();
     throw err;

@@ -92,6 +92,7 @@ describe('the audit trail', () => {
       await admin.query('REVOKE INSERT ON control.audit_entries FROM municloud_app');
       const res = await logIn(tp.app, CHIYODA, clerk.loginName, clerk.password, clerk.totpSecret);
       expect(res.status).toBe(503);
+      expect(res.body.code).toBe('audit_unavailable');
       expect(res.body.token).toBeUndefined();
       expect(await sessions()).toBe(before);
     } finally {

@@ -9,10 +9,45 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/identity/roles.js';
 import { describeRoute, type RegisteredRoute } from '../../src/platform/http/access.js';
-import { call, CHIYODA, newSession, type Session } from '../support/api.js';
+import { LEGAL_PURPOSES } from '../../src/security/access/purposes.js';
+import { call, CHIYODA, newSession, placeInMyNumberZone, type Session } from '../support/api.js';
 import { createTestPlatform, type TestPlatform } from '../support/platform.js';
 
 const SOME_ID = '00000000-0000-4000-8000-000000000000';
+const ADDRESS = { postalCode: null, prefecture: '東京都', municipality: '千代田区', town: '千代田一丁目', block: '1番1号', building: null };
+const FLAGS = { nationalHealthInsurance: false, lateStageElderlyMedical: false, longTermCare: false, nationalPension: false, childAllowance: false, electoralRoll: false };
+const PERSON = {
+  name: { family: '山田', given: '太郎', familyKana: 'ヤマダ', givenKana: 'タロウ' },
+  dateOfBirth: '1980-01-01',
+  sex: 'male',
+  relationship: '世帯主',
+  domicile: null,
+  myNumber: null,
+  residentCode: null,
+  flags: FLAGS,
+  foreign: null,
+};
+const ENROLMENT = { eventDate: '2026-04-01', previousResidence: { kind: 'domestic', address: ADDRESS }, household: { kind: 'new', address: ADDRESS }, persons: [PERSON] };
+const DEPARTURE = { eventDate: '2026-04-01', residentIds: [SOME_ID], destination: { kind: 'domestic', address: ADDRESS } };
+const RESIDENT_REGISTER_BODIES: Record<string, Record<string, unknown>> = {
+  'POST /v1/resident-changes/move-in': ENROLMENT,
+  'POST /v1/resident-changes/return-from-abroad': { ...ENROLMENT, previousResidence: { kind: 'abroad', country: 'US', text: 'Seattle' } },
+  'POST /v1/resident-changes/entry-by-authority': ENROLMENT,
+  'POST /v1/resident-changes/birth': { eventDate: '2026-04-01', householdId: SOME_ID, person: { ...PERSON, relationship: '子', dateOfBirth: '2026-04-01' } },
+  'POST /v1/resident-changes/move-within': { eventDate: '2026-04-01', residentIds: [SOME_ID], destination: { kind: 'same_household', address: ADDRESS } },
+  'POST /v1/resident-changes/move-out': DEPARTURE,
+  'POST /v1/resident-changes/move-abroad': { ...DEPARTURE, destination: { kind: 'abroad', country: 'US', text: 'Seattle' } },
+  'POST /v1/resident-changes/death': { eventDate: '2026-04-01', residentIds: [SOME_ID] },
+  'POST /v1/resident-changes/removal-by-authority': { eventDate: '2026-04-01', residentIds: [SOME_ID], reasonCode: 'not_living_here' },
+  'POST /v1/resident-changes/household-change': { eventDate: '2026-04-01', reasonCode: 'change_of_head', householdId: SOME_ID, headId: SOME_ID, members: [] },
+  'POST /v1/residents/:id/corrections': { eventDate: '2026-04-01', reasonCode: 'clerical_error', fields: { sex: 'female' } },
+  'POST /v1/move-out-certificates/:number/cancellation': { eventDate: '2026-04-01' },
+  'POST /v1/residents/search': { kana: 'ヤマダ' },
+  'PUT /v1/residents/:id/support-measure': { since: '2026-04-01', until: null },
+};
+/** The declared purpose a My Number route needs (one of its operation's legal purposes). */
+const purposeFor = (route: RegisteredRoute): Record<string, string> =>
+  route.access?.myNumber ? { 'municloud-purpose': LEGAL_PURPOSES[route.access.myNumber.operation][0]!.code } : {};
 
 /** A valid body for each route that takes one; a new body route without one here fails the suite. */
 const VALID_BODIES: Record<string, Record<string, unknown>> = {
@@ -27,6 +62,10 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
   'PUT /v1/placements/:code': { cellId: 'cell-a' },
   'POST /v1/offices': { kind: 'counter', name: '出張所', nameKana: 'シュッチョウジョ', address: '東京都千代田区' },
   'PUT /v1/offices/:id': { kind: 'counter', name: '出張所', nameKana: 'シュッチョウジョ', version: 1 },
+  'POST /v1/exports': { dataset: 'residents', filter: {}, purpose: 'statistics', reason: '年次統計のため' },
+  'POST /v1/exports/:id/approve': { version: 1 },
+  'POST /v1/exports/:id/reject': { version: 1 },
+  ...RESIDENT_REGISTER_BODIES,
 };
 
 const CONTROL_CHARACTERS = ['\u0000', 'a\u0007b', '\u001b[31m赤', 'line\nbreak', 'del\u007f', 'c1\u0085'];
@@ -41,6 +80,7 @@ beforeAll(async () => {
   sessions.set('municipal_admin', await newSession(tp, CHIYODA, ['municipal_admin']));
   sessions.set('clerk', await newSession(tp, CHIYODA, ['clerk']));
   sessions.set('platform_operator', await newSession(tp, '000001', ['platform_operator']));
+  await placeInMyNumberZone(tp, CHIYODA);
 });
 afterAll(async () => tp?.close());
 
@@ -58,6 +98,7 @@ async function counts(): Promise<Record<string, number>> {
     ['credentials', tp.adminUrl('control'), 'control.credentials'],
     ['placements', tp.adminUrl('control'), 'control.placements'],
     ['offices', tp.adminUrl('cell-a'), 'cell.offices'],
+    ['bulk_exports', tp.adminUrl('cell-a'), 'cell.bulk_exports'],
   ] as const) {
     const c = new pg.Client({ connectionString: url });
     await c.connect();
@@ -68,7 +109,7 @@ async function counts(): Promise<Record<string, number>> {
 }
 
 const bodyRoutes = () => tp.app.municloudRoutes.filter((r) => r.bodySchema);
-const urlOf = (route: RegisteredRoute) => route.url.replace(':code', '141003').replace(/:[A-Za-z]+/g, SOME_ID);
+const urlOf = (route: RegisteredRoute) => route.url.replace(':code', '141003').replace(':number', 'T2026-000001').replace(/:[A-Za-z]+/g, SOME_ID);
 
 function stringFields(schema: unknown): string[] {
   const props = (schema as { properties?: Record<string, { type?: string; anyOf?: { type?: string }[] }> }).properties ?? {};
@@ -97,7 +138,7 @@ describe('bad input', () => {
       const valid = VALID_BODIES[key]!;
       const token = sessionFor(route)?.token;
       const send = (body: unknown, headers?: Record<string, string>) =>
-        call(tp.app, route.method, urlOf(route), { ...(token ? { token } : {}), body, ...(headers ? { headers } : {}) });
+        call(tp.app, route.method, urlOf(route), { ...(token ? { token } : {}), body, headers: { ...purposeFor(route), ...headers } });
 
       expectProblem(await send('{"kind": '), 400, 'malformed_json');
       for (const shape of ['[]', '"text"', '42', 'null']) expectProblem(await send(shape), 400);

@@ -158,6 +158,7 @@ describe('access and bad input', () => {
     try {
       const res = await operator.call('GET', '/v1/audit/checkpoint');
       expect(res.status).toBe(503);
+      expect(res.body.code).toBe('audit_unavailable');
       expect(res.body.message.en).toMatch(/not configured/);
     } finally {
       Object.assign(t.tp.platform, { audit });

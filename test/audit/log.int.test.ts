@@ -164,6 +164,7 @@ describe('failing closed', () => {
     try {
       const refused = await clerk.call('POST', '/v1/test/audited', {});
       expect(refused.status).toBe(503);
+      expect(refused.body.code).toBe('audit_unavailable');
       expect(refused.body.message.en).toMatch(/audit log could not record/);
     } finally {
       Object.assign(t.audit, { appender: original });

@@ -30,4 +30,8 @@ export interface IsolationCase<R> {
   searches(record: R): readonly Probe[];
   /** The listing to page through, with a page-size parameter: `?limit=` is appended. */
   readonly collection: string;
+  /** Property runs, when a case's routes are heavy (default: the suite's). */
+  readonly numRuns?: number;
+  /** Headers every request of the case carries, e.g. the declared purpose of My Number routes. */
+  readonly headers?: Readonly<Record<string, string>>;
 }

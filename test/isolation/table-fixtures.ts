@@ -9,6 +9,65 @@ export const TABLE_FIXTURES: Readonly<Record<string, (municipalityCode: string) 
     sql: `INSERT INTO cell.offices (municipality_code, kind, name, name_kana) VALUES ($1, 'counter', '出張所', 'シュッチョウジョ')`,
     args: [m],
   }),
+  bulk_exports: (m) => ({
+    sql: `INSERT INTO cell.bulk_exports (municipality_code, id, dataset, filter, purpose, reason_sealed, requested_by, expires_at, max_downloads)
+          VALUES ($1, gen_random_uuid(), 'fixture', '{}', 'statistics', '\\x00', gen_random_uuid(), now() + interval '1 day', 3)`,
+    args: [m],
+  }),
+  bulk_export_file_parts: (m) => ({
+    sql: `WITH e AS (INSERT INTO cell.bulk_exports (municipality_code, id, dataset, filter, purpose, reason_sealed, requested_by, expires_at, max_downloads)
+                     VALUES ($1, gen_random_uuid(), 'fixture', '{}', 'statistics', '\\x00', gen_random_uuid(), now() + interval '1 day', 3)
+                     RETURNING municipality_code, id)
+          INSERT INTO cell.bulk_export_file_parts (municipality_code, export_id, part, data) SELECT municipality_code, id, 0, '\\x00' FROM e`,
+    args: [m],
+  }),
+  bulk_export_records: (m) => ({
+    sql: `WITH e AS (INSERT INTO cell.bulk_exports (municipality_code, id, dataset, filter, purpose, reason_sealed, requested_by, expires_at, max_downloads)
+                     VALUES ($1, gen_random_uuid(), 'fixture', '{}', 'statistics', '\\x00', gen_random_uuid(), now() + interval '1 day', 3)
+                     RETURNING municipality_code, id)
+          INSERT INTO cell.bulk_export_records (municipality_code, export_id, record_id) SELECT municipality_code, id, gen_random_uuid()::text FROM e`,
+    args: [m],
+  }),
+  // The register's tables get rows as the admin would never write them (sealed columns hold a dummy byte):
+  // enough for the row-level security checks, which never open them.
+  resident_changes: (m) => ({
+    sql: `INSERT INTO cell.resident_changes (municipality_code, id, kind, event_date, filed_on, reason_code, late, operator_id,
+                                           resident_ids, household_ids, payload_sealed)
+          VALUES ($1, gen_random_uuid(), 'birth', '2026-01-01', '2026-01-02', 'family_register_notice', false, gen_random_uuid(),
+                  ARRAY[gen_random_uuid()], ARRAY[gen_random_uuid()], '\\x00')`,
+    args: [m],
+  }),
+  residents: (m) => ({
+    sql: `INSERT INTO cell.residents (municipality_code, id, household_id, state, record_sealed, resident_code_index, last_change_seq)
+          VALUES ($1, gen_random_uuid(), gen_random_uuid(), 'current', '\\x00', gen_random_uuid()::text::bytea, 1)`,
+    args: [m],
+  }),
+  households: (m) => ({
+    sql: `INSERT INTO cell.households (municipality_code, id, head_id, state, address_sealed) VALUES ($1, gen_random_uuid(), gen_random_uuid(), 'current', '\\x00')`,
+    args: [m],
+  }),
+  resident_search_terms: (m) => ({
+    sql: `INSERT INTO cell.resident_search_terms (municipality_code, kind, term, resident_id) VALUES ($1, 'kana_name', gen_random_uuid()::text::bytea, gen_random_uuid())`,
+    args: [m],
+  }),
+  move_out_certificates: (m) => ({
+    sql: `INSERT INTO cell.move_out_certificates (municipality_code, number, change_id, resident_ids, issued_on)
+          VALUES ($1, 'T1999-' || lpad((random() * 999999)::int::text, 6, '0'), gen_random_uuid(), ARRAY[gen_random_uuid()], '1999-01-01')
+          ON CONFLICT DO NOTHING`,
+    args: [m],
+  }),
+  certificate_counters: (m) => ({
+    sql: `INSERT INTO cell.certificate_counters (municipality_code, series, year, next) VALUES ($1, 'Z', 1999, 1) ON CONFLICT DO NOTHING`,
+    args: [m],
+  }),
+  support_measures: (m) => ({
+    sql: `INSERT INTO cell.support_measures (municipality_code, resident_id, since, decided_by) VALUES ($1, gen_random_uuid(), '2026-01-01', gen_random_uuid())`,
+    args: [m],
+  }),
+  outbox: (m) => ({
+    sql: `INSERT INTO cell.outbox (municipality_code, id, topic, payload) VALUES ($1, gen_random_uuid(), 'fixture', '{}')`,
+    args: [m],
+  }),
   resident_views: (m) => ({
     sql: `INSERT INTO cell.resident_views (municipality_code, hour, account_id, resident_id)
           VALUES ($1, date_trunc('hour', now()), gen_random_uuid(), gen_random_uuid())`,

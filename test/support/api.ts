@@ -4,7 +4,9 @@ import { createAccount } from '../../src/identity/accounts.js';
 import { requiresMfa, type Role } from '../../src/identity/roles.js';
 import { provisionActiveTotp } from '../../src/identity/mfa.js';
 import { hotp, totpCounter } from '../../src/identity/totp.js';
+import { inTransaction } from '../../src/platform/database.js';
 import type { App } from '../../src/platform/http/server.js';
+import { replaceZones } from '../../src/security/access/network-zones.js';
 import type { TestPlatform } from './platform.js';
 
 export interface Reply {
@@ -47,7 +49,7 @@ export interface Session {
   readonly roles: readonly Role[];
   readonly loginName: string;
   readonly password: string;
-  call(method: string, url: string, body?: unknown): Promise<Reply>;
+  call(method: string, url: string, body?: unknown, headers?: Readonly<Record<string, string>>): Promise<Reply>;
 }
 
 export function sessionFor(
@@ -59,7 +61,7 @@ export function sessionFor(
   password = '',
   totpSecret?: Buffer,
 ): Session {
-  return { token, organizationCode, roles, loginName, password, ...(totpSecret ? { totpSecret } : {}), call: (method, url, body) => call(app, method, url, { token, body }) };
+  return { token, organizationCode, roles, loginName, password, ...(totpSecret ? { totpSecret } : {}), call: (method, url, body, headers) => call(app, method, url, { token, body, ...(headers ? { headers: { ...headers } } : {}) }) };
 }
 
 const lastCounter = new Map<string, number>();
@@ -113,3 +115,13 @@ export async function newSession(tp: TestPlatform, organizationCode: string, rol
 export const CHIYODA = '131016';
 export const SAPPORO = '011002';
 export const YOKOHAMA = '141003';
+
+/** Puts the test client (inject's loopback address) inside the municipality's My Number zone. */
+export async function placeInMyNumberZone(tp: TestPlatform, municipalityCode: string): Promise<void> {
+  await inTransaction(tp.platform.control, (client) =>
+    replaceZones(client, municipalityCode, [
+      { zone: 'my_number', cidr: '127.0.0.0/8' },
+      { zone: 'my_number', cidr: '::1/128' },
+    ]),
+  );
+}

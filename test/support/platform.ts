@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
+import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
@@ -80,9 +81,15 @@ export async function createTestPlatform(
   };
   const config = loadConfig(env);
   const lines = options.logLines;
-  const log = lines
-    ? createLogger('info', { write: (line: string) => void lines.push(line) })
-    : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  // Every platform logs (at info, or TEST_LOG_LEVEL) to a file of the run's log directory; the
+  // global teardown scans them all for test residents' personal data.
+  const logFile = path.join(inject('logDir'), `${randomBytes(6).toString('hex')}.log`);
+  const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'info', {
+    write: (line: string) => {
+      lines?.push(line);
+      appendFileSync(logFile, line);
+    },
+  });
   const databases: Databases = {
     controlAdminUrl: env.DATABASE_URL,
     cells: config.cells,

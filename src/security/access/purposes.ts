@@ -26,6 +26,7 @@ export const LEGAL_PURPOSES: Readonly<Record<Operation, readonly LegalPurpose[]>
   resident_registry: [
     { code: 'residency_change', ja: '住民異動の届出の審査・記録', en: 'Examining and recording a change of residence', basis: '住民基本台帳法 第22条〜第30条; 番号法 第7条' },
     { code: 'my_number_assignment', ja: '個人番号の指定・通知', en: 'Assigning and notifying My Number', basis: '番号法 第7条' },
+    { code: 'record_inquiry', ja: '住民記録の確認（窓口・照会への対応）', en: 'Checking a resident record (counter work, inquiries)', basis: '住民基本台帳法 第1条・第12条' },
     { code: 'certificate_issue', ja: '個人番号を記載した住民票の写しの交付', en: 'Issuing a certificate of residence that shows My Number', basis: '住民基本台帳法 第12条第5項' },
   ],
   residential_tax: [

@@ -26,7 +26,10 @@ export const ENTRY_KINDS = {
   personal_data_export: { category: 'personal_data', municipality: 'required', records: 'required', ja: '個人情報の出力（ファイル・外部連携）', en: 'Personal data exported (file or linkage)' },
   personal_data_print: { category: 'personal_data', municipality: 'required', records: 'required', ja: '個人情報の印刷（証明書・帳票）', en: 'Personal data printed (certificate or form)' },
   personal_data_change: { category: 'personal_data', municipality: 'required', records: 'required', ja: '個人情報の登録・更新・削除', en: 'Personal data created, changed or deleted' },
+  support_measure_disclosed: { category: 'personal_data', municipality: 'required', records: 'required', ja: '支援措置対象者の記録の開示（理由付き）', en: 'Record under a support measure disclosed, with a reason' },
+  export_requested: { category: 'personal_data', municipality: 'required', records: 'required', ja: '一括出力の申請', en: 'Bulk export requested' },
   export_approved: { category: 'personal_data', municipality: 'required', records: 'required', ja: '一括出力の承認（二者承認）', en: 'Bulk export approved (four eyes)' },
+  export_rejected: { category: 'personal_data', municipality: 'required', records: 'required', ja: '一括出力の却下', en: 'Bulk export rejected' },
   export_downloaded: { category: 'personal_data', municipality: 'required', records: 'required', ja: '一括出力ファイルのダウンロード', en: 'Bulk export file downloaded' },
 
   // 認証・セキュリティ
@@ -51,6 +54,8 @@ export const ENTRY_KINDS = {
   account_disabled: { category: 'administration', municipality: 'optional', records: 'required', ja: 'アカウントの無効化', en: 'Account disabled' },
   account_roles_changed: { category: 'administration', municipality: 'optional', records: 'required', ja: 'アカウントの役割変更', en: 'Account roles changed' },
   placement_set: { category: 'administration', municipality: 'required', records: 'optional', ja: 'データ配置先（セル）の設定', en: 'Municipality placed on a cell' },
+  support_measure_set: { category: 'administration', municipality: 'required', records: 'required', ja: '支援措置の設定', en: 'Support measure set' },
+  support_measure_ended: { category: 'administration', municipality: 'required', records: 'required', ja: '支援措置の終了', en: 'Support measure ended' },
   settings_changed: { category: 'administration', municipality: 'optional', records: 'optional', ja: '設定の変更（利用目的・ネットワーク区分・上限）', en: 'Settings changed (purposes, network zones, limits)' },
 } as const satisfies Record<string, EntryKindSpec>;
 

@@ -1,5 +1,6 @@
 /**
- * `municloud audit ...`: export the log, verify an export offline, make a key.
+ * `municloud audit ...`: export the log, verify an export offline, make a key,
+ * print the configured key's verifier key (`public-key`, the HSM's included).
  *
  * `verify` needs no database and no server: the export, a signed checkpoint
  * and the log's verifier key are enough. Exit codes: 0 verified, 1
@@ -10,7 +11,10 @@
 import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command, type CommanderError } from 'commander';
 import type pg from 'pg';
+import { ConfigError, loadConfig } from '../../platform/config.js';
+import { openKmsFromEnv } from '../keys/kms/from-env.js';
 import { exportAuditLog, ExportInputError } from './export.js';
+import { auditSignerKind, loadCheckpointSigner } from './service.js';
 import { generateSigner, verifierKeyOf } from './signer.js';
 import { verifyExportFile } from './verify-file.js';
 import { VerifyInputError, type VerifyResult } from './verifier.js';
@@ -18,6 +22,8 @@ import { VerifyInputError, type VerifyResult } from './verifier.js';
 export interface AuditCliDeps {
   /** Runs fn with a pool on the control database; main.ts wires it to its platform. */
   readonly withControlPool?: <T>(fn: (pool: pg.Pool) => Promise<T>) => Promise<T>;
+  /** The configured signer's verifier key text; default: verifierKeyFromEnvironment. */
+  readonly verifierKey?: () => Promise<string>;
   /** Where reports go (stdout) and progress (stderr); replaceable in tests. */
   readonly out?: (text: string) => void;
   readonly err?: (text: string) => void;
@@ -43,6 +49,24 @@ export function formatVerifyResult(result: VerifyResult): string {
   const f = result.failure!;
   const first = f.index !== null ? `first bad entry: ${f.index}` : f.range ? `first bad entry: among ${f.range[0]} to ${f.range[1]}` : 'no entry could be checked';
   return `FAILED: ${first} (${f.reason})\n${f.message}\n`;
+}
+
+/**
+ * The verifier key of the signer the platform is configured with, as
+ * `municloud serve` would load it (MUNICLOUD_AUDIT_SIGNER, MUNICLOUD_AUDIT_ORIGIN,
+ * ...): for an HSM key, read from the token (the PKCS#11 KMS of the
+ * environment). Needs no database, and creates no key: a key that does not
+ * exist yet is reported as such.
+ */
+export async function verifierKeyFromEnvironment(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const config = loadConfig(env);
+  const kms = auditSignerKind(env) === 'pkcs11' ? await openKmsFromEnv(env, { mode: config.mode, dataDir: config.dataDir }) : undefined;
+  try {
+    const signer = await loadCheckpointSigner({ env, mode: config.mode, dataDir: config.dataDir, create: false, ...(kms ? { kms } : {}) });
+    return verifierKeyOf(signer).text;
+  } finally {
+    await kms?.close();
+  }
 }
 
 /** Runs `audit verify`; resolves with the exit code. */
@@ -127,6 +151,18 @@ export function registerAuditCommands(program: Command, deps: AuditCliDeps = {})
     .action(async (opts: { entries: string; key: string; checkpoint: string; from?: number; to?: number }) => {
       const code = await runVerify(opts, { out, err });
       if (code !== 0) process.exitCode = code;
+    });
+
+  audit
+    .command('public-key')
+    .description("Print the configured checkpoint key's verifier key (name+hash+key), for `audit verify --key` and for witnesses; with MUNICLOUD_AUDIT_SIGNER=pkcs11, read from the HSM")
+    .action(async () => {
+      try {
+        out(`${await (deps.verifierKey ?? verifierKeyFromEnvironment)()}\n`);
+      } catch (e) {
+        if (e instanceof ConfigError) throw new AuditCliError(e.message);
+        throw e;
+      }
     });
 
   audit

@@ -12,20 +12,23 @@
  *
  * Await it before the response (and, for a change in a cell, before the tenant
  * transaction commits): if the entry cannot be written, the request fails with
- * 503 and nothing is returned or changed.
+ * 503 `audit_unavailable` and nothing is returned or changed.
  */
 import type { FastifyRequest } from 'fastify';
-import { Problem, type Message } from '../../platform/errors.js';
+import { Problem, PROBLEMS, type Message } from '../../platform/errors.js';
 import type { Platform } from '../../platform/http/server.js';
 import { AuditUnavailableError } from './appender.js';
 import type { NetworkZone } from './catalogue.js';
 import type { Actor, AuditEntryInput, Source } from './entry.js';
 
-/** Until the errors module has `audit_unavailable`, a 503 with this detail stands for it. */
-export const AUDIT_UNAVAILABLE: Message = {
-  ja: '監査ログに記録できないため、処理を行いませんでした。しばらくしてからやり直してください。',
-  en: 'The audit log could not record this request, so it was not carried out; try again later.',
+/** `audit_unavailable` when no audit log is configured at all: nothing can be recorded, so nothing is done. */
+export const AUDIT_NOT_CONFIGURED: Message = {
+  ja: '監査ログが構成されていないため、処理を行いませんでした。',
+  en: 'The audit log is not configured, so the request was not carried out.',
 };
+
+/** The message of the `audit_unavailable` problem (503), for callers that build their own. */
+export const AUDIT_UNAVAILABLE: Message = { ja: PROBLEMS.audit_unavailable.ja, en: PROBLEMS.audit_unavailable.en };
 
 /**
  * Who and from where, from an authenticated request. The zone is the one the
@@ -43,13 +46,16 @@ export function requestContext(request: FastifyRequest, zone: NetworkZone = 'unk
   };
 }
 
-/** Appends and waits for the commit; a failed write becomes a 503 problem, so the request fails closed. */
+/**
+ * Appends and waits for the commit; no audit log, or a failed write, becomes
+ * `audit_unavailable` (503), so the request fails closed.
+ */
 export async function recordOrRefuse(platform: Platform, input: AuditEntryInput): Promise<{ seq: number }> {
-  if (!platform.audit) throw new Problem('service_unavailable', [], AUDIT_UNAVAILABLE);
+  if (!platform.audit) throw new Problem('audit_unavailable', [], AUDIT_NOT_CONFIGURED);
   try {
     return await platform.audit.append(input);
   } catch (err) {
-    if (err instanceof AuditUnavailableError) throw new Problem('service_unavailable', [], AUDIT_UNAVAILABLE);
+    if (err instanceof AuditUnavailableError) throw new Problem('audit_unavailable');
     throw err;
   }
 }

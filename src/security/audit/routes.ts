@@ -63,7 +63,7 @@ const EntryItem = Type.Object({
 
 function auditOf(platform: Platform): AuditLog {
   if (!platform.audit) {
-    throw new Problem('service_unavailable', [], { ja: '監査ログが構成されていません。', en: 'The audit log is not configured.' });
+    throw new Problem('audit_unavailable', [], { ja: '監査ログが構成されていません。', en: 'The audit log is not configured.' });
   }
   return platform.audit;
 }

@@ -29,7 +29,8 @@ export function sampleEntry(n: number, options: { kind?: EntryKind; municipality
     actor: { account: sampleId(n, 1), roles: ROLES_BY_CATEGORY[spec.category]!, organization: municipality ?? '000001' },
     municipality: municipality ?? (spec.municipality === 'required' ? MUNICIPALITIES[0]! : null),
     purpose: spec.category === 'personal_data' ? 'juki.certificate' : null,
-    records: spec.records === 'required' || n % 3 === 0 ? [{ resource: spec.category === 'personal_data' ? 'residents' : 'accounts', ids: [sampleId(n, 2)] }] : [],
+    // Every sample names a record, whatever kind the catalogue gives it: the tamper tests alter record ids.
+    records: [{ resource: spec.category === 'personal_data' ? 'residents' : 'accounts', ids: [sampleId(n, 2)] }],
     source: { zone: ZONES[n % ZONES.length]!, address: `10.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}` },
     outcome: refused ? { result: 'refused', reason: 'purpose_not_allowed' } : { result: 'success', reason: null },
     request: sampleId(n, 3),

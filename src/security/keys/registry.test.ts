@@ -7,6 +7,13 @@ describe('encrypted column registry', () => {
     expect(col.field('abc')).toEqual({ table: 'cell.residents', column: 'name_sealed', recordId: 'abc' });
     expect(col.idColumn).toBe('id');
     expect(col.municipalityColumn).toBe('municipality_code');
+    expect(col.database).toBe('cell');
+  });
+
+  it('places control-schema tables in the control database', () => {
+    const col = encryptedColumn({ table: 'control.mfa_totp', column: 'secret_sealed', idColumn: 'account_id', municipalityColumn: 'organization_code' });
+    expect(col.database).toBe('control');
+    expect(col.field('abc')).toEqual({ table: 'control.mfa_totp', column: 'secret_sealed', recordId: 'abc' });
   });
 
   it('refuses names that are not plain identifiers (they end up in SQL text)', () => {

@@ -8,6 +8,12 @@
  *
  * The table must lead its key with `municipality_code` and have a unique id
  * column (the record id in the associated data), as every tenant table does.
+ *
+ * Tables in the `control` schema live in the control database, one table for
+ * every organization (e.g. control.mfa_totp, whose rows are sealed under the
+ * key of the account's organization): they name their organization column
+ * and id column, and the rewrap job reaches them through the control pool
+ * rather than a cell's. Tables in any other schema are tenant tables in cells.
  */
 import type { FieldRef } from './format.js';
 
@@ -23,6 +29,8 @@ export interface EncryptedColumnSpec {
 }
 
 export interface EncryptedColumn extends Required<EncryptedColumnSpec> {
+  /** Where the table lives: `control` for the control schema, `cell` for tenant tables. */
+  readonly database: 'cell' | 'control';
   /** The field reference for one record, for seal and open. */
   field(recordId: string): FieldRef;
   readonly name: string;
@@ -44,6 +52,7 @@ export function encryptedColumn(spec: EncryptedColumnSpec): EncryptedColumn {
   return {
     table,
     column,
+    database: table.startsWith('control.') ? 'control' : 'cell',
     idColumn,
     municipalityColumn,
     name: `${table}.${column}`,

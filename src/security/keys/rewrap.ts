@@ -4,7 +4,9 @@
  * encrypted column.
  *
  * - Online: each batch is one short tenant transaction on the cell (row locks
- *   on that batch only), so requests go on meanwhile.
+ *   on that batch only), so requests go on meanwhile. Columns of control-schema
+ *   tables (registry.ts) are walked the same way in short transactions on the
+ *   control database, for every organization with keys, placed on a cell or not.
  * - Resumable: after each batch the position (the last record id) is saved in
  *   control.key_rewrap_progress. A crash between a batch's commit and saving
  *   its position only means the batch is read again: fields already under the
@@ -17,7 +19,7 @@
  *   and reported by record id; they do not stop the job.
  */
 import type pg from 'pg';
-import { inTenantTransaction } from '../../platform/database.js';
+import { inTenantTransaction, inTransaction } from '../../platform/database.js';
 import { KeyError } from './errors.js';
 import { sealedKeyVersion } from './format.js';
 import type { EncryptedColumn } from './registry.js';
@@ -27,7 +29,7 @@ import { keyedMunicipalities, rewrapProgress, saveRewrapProgress } from './store
 export interface RewrapDeps {
   readonly control: pg.Pool;
   readonly keys: KeyService;
-  /** The request pool (application role) of the cell holding a municipality's data. */
+  /** The request pool (application role) of the cell holding a municipality's data (for cell columns). */
   poolFor(municipalityCode: string): Promise<pg.Pool>;
   readonly columns: readonly EncryptedColumn[];
 }
@@ -103,12 +105,19 @@ export async function rewrap(deps: RewrapDeps, options: RewrapOptions = {}): Pro
       }
       throw err;
     }
-    try {
-      await deps.poolFor(code);
-    } catch (err) {
-      if ((err as { code?: string }).code !== 'municipality_not_placed') throw err;
-      report.skipped.push({ municipalityCode: code, reason: 'not placed on a cell' });
-      continue;
+    // Cell columns need the organization's cell; control columns do not (organizations that are not municipalities have none).
+    let columns = deps.columns;
+    if (columns.some((c) => c.database === 'cell')) {
+      try {
+        await deps.poolFor(code);
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'municipality_not_placed') throw err;
+        columns = columns.filter((c) => c.database === 'control');
+        if (columns.length === 0) {
+          report.skipped.push({ municipalityCode: code, reason: 'not placed on a cell' });
+          continue;
+        }
+      }
     }
     const target = crypto.activeVersion;
     if (target > 1) {
@@ -126,7 +135,7 @@ export async function rewrap(deps: RewrapDeps, options: RewrapOptions = {}): Pro
       }
     }
     const saved = new Map((await rewrapProgress(deps.control, code)).map((p) => [`${p.tableName}.${p.columnName}`, p]));
-    for (const column of deps.columns) {
+    for (const column of columns) {
       const previous = saved.get(column.name);
       if (previous && previous.targetVersion === target && previous.finishedAt) continue;
       const result = await rewrapColumn(deps, crypto, column, target, previous?.targetVersion === target ? previous : null, batchSize, options, stop);
@@ -148,7 +157,9 @@ async function rewrapColumn(
   stop: () => boolean,
 ): Promise<ColumnReport> {
   const code = crypto.municipalityCode;
-  const pool = await deps.poolFor(code);
+  // A cell's rows are visible only inside a tenant transaction; the control database has no row-level security.
+  const run: <T>(fn: (client: pg.PoolClient) => Promise<T>) => Promise<T> =
+    column.database === 'control' ? (fn) => inTransaction(deps.control, fn) : await deps.poolFor(code).then((pool) => (fn) => inTenantTransaction(pool, code, fn));
   const [table, col, id, mcol] = [q(column.table), q(column.column), q(column.idColumn), q(column.municipalityColumn)];
   let lastId = resume?.lastId ?? null;
   let rowsSeen = resume?.rowsSeen ?? 0;
@@ -158,13 +169,13 @@ async function rewrapColumn(
   const save = (finished: boolean, restart = false) =>
     saveRewrapProgress(deps.control, { municipalityCode: code, tableName: column.table, columnName: column.column, targetVersion: target, lastId, rowsSeen, rowsRewrapped, rowsFailed, finished, restart });
   if (!resume) await save(false, true);
-  const total = await inTenantTransaction(pool, code, async (client) =>
+  const total = await run(async (client) =>
     Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE ${mcol} = $1 AND ${col} IS NOT NULL`, [code])).rows[0]!.n),
   );
 
   for (;;) {
     if (stop()) break;
-    const batch = await inTenantTransaction(pool, code, async (client) => {
+    const batch = await run(async (client) => {
       const args: unknown[] = [code, batchSize];
       if (lastId !== null) args.push(lastId);
       const { rows } = await client.query<{ id: string; sealed: Buffer }>(

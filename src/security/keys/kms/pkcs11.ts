@@ -85,7 +85,7 @@ async function loadModule(library: string): Promise<SharedModule> {
 }
 
 /** PKCS#11 errors carry only the CKR_ name; that is all we pass on. */
-function fromPkcs11(err: unknown, what: string, reason: KmsError['reason'] = 'unavailable'): KmsError {
+export function fromPkcs11(err: unknown, what: string, reason: KmsError['reason'] = 'unavailable'): KmsError {
   const name = err instanceof Error ? err.message.split(/[\s:]/)[0] : 'error';
   return new KmsError(reason, `PKCS#11 ${what} failed: ${name}`);
 }
@@ -257,6 +257,23 @@ export class Pkcs11Kms implements Kms {
     return this.find(kek) !== null;
   }
 
+  /**
+   * Runs fn with the module and this adapter's logged-in session, for other
+   * objects on the same token that are not KEKs (the audit log's checkpoint
+   * key, pkcs11-ed25519.ts), so they share its login instead of repeating it.
+   * fn must be synchronous: operations on one session must not interleave, and
+   * the event loop cannot interleave a synchronous call.
+   */
+  withSession<T>(fn: (pkcs11: Pkcs11, module: Pkcs11Module.PKCS11, session: Handle) => T): T {
+    if (this.closed) throw new KmsError('unavailable', 'the PKCS#11 KMS is closed');
+    return fn(this.p, this.m, this.session);
+  }
+
+  /** Whether the token is SoftHSM2 (a software token), for warnings. */
+  get softwareToken(): boolean {
+    return /softhsm/i.test(this.options.library) || /softhsm/i.test(this.tokenInfo);
+  }
+
   /** For tests and audits: the handle of a KEK, to show the token refuses to reveal it. */
   objectHandle(kek: KeyHandle): Handle {
     return this.require(kek);
@@ -268,7 +285,7 @@ export class Pkcs11Kms implements Kms {
   }
 
   describe(): KmsDescription {
-    const software = /softhsm/i.test(this.options.library) || /softhsm/i.test(this.tokenInfo);
+    const software = this.softwareToken;
     return {
       kind: KIND,
       production: !software,

@@ -1,0 +1,321 @@
+/**
+ * The register's tables in a cell. Every function takes a client from a tenant
+ * transaction: row-level security confines it to one municipality, and rows
+ * are written with the transaction's own municipality (current_municipality()).
+ * Sealed columns hold ciphertext only; ./service.ts seals and opens them.
+ */
+import type pg from 'pg';
+import { ENCRYPTED_COLUMNS } from '../security/keys/index.js';
+import type { ChangeKind } from './changes.js';
+
+export const RESIDENT_RECORD = ENCRYPTED_COLUMNS.register({ table: 'cell.residents', column: 'record_sealed' });
+export const HOUSEHOLD_ADDRESS = ENCRYPTED_COLUMNS.register({ table: 'cell.households', column: 'address_sealed' });
+export const CHANGE_PAYLOAD = ENCRYPTED_COLUMNS.register({ table: 'cell.resident_changes', column: 'payload_sealed' });
+
+export interface ResidentRow {
+  readonly id: string;
+  readonly householdId: string;
+  readonly state: 'current' | 'closed';
+  readonly recordSealed: Buffer;
+  readonly supportMeasure: boolean;
+}
+
+export interface HouseholdRow {
+  readonly id: string;
+  readonly headId: string;
+  readonly state: 'current' | 'closed';
+  readonly addressSealed: Buffer;
+  readonly version: number;
+}
+
+export interface ChangeRow {
+  readonly id: string;
+  readonly seq: number;
+  readonly kind: ChangeKind;
+  readonly eventDate: string;
+  readonly filedOn: string;
+  readonly reasonCode: string;
+  readonly late: boolean;
+  readonly operatorId: string;
+  readonly residentIds: readonly string[];
+  readonly householdIds: readonly string[];
+  readonly payloadSealed: Buffer;
+  readonly recordedAt: string;
+}
+
+const RESIDENT_COLUMNS = 'id, household_id, state, record_sealed, support_measure';
+const residentFrom = (r: { id: string; household_id: string; state: 'current' | 'closed'; record_sealed: Buffer; support_measure: boolean }): ResidentRow => ({
+  id: r.id,
+  householdId: r.household_id,
+  state: r.state,
+  recordSealed: r.record_sealed,
+  supportMeasure: r.support_measure,
+});
+
+export async function residentsById(db: pg.ClientBase, ids: readonly string[]): Promise<ResidentRow[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query(`SELECT ${RESIDENT_COLUMNS} FROM cell.residents WHERE id = ANY($1::uuid[])`, [ids]);
+  return rows.map(residentFrom);
+}
+
+/** Current members of the households. */
+export async function membersOfHouseholds(db: pg.ClientBase, householdIds: readonly string[]): Promise<ResidentRow[]> {
+  if (householdIds.length === 0) return [];
+  const { rows } = await db.query(
+    `SELECT ${RESIDENT_COLUMNS} FROM cell.residents WHERE household_id = ANY($1::uuid[]) AND state = 'current'`,
+    [householdIds],
+  );
+  return rows.map(residentFrom);
+}
+
+const householdFrom = (r: { id: string; head_id: string; state: 'current' | 'closed'; address_sealed: Buffer; version: number }): HouseholdRow => ({
+  id: r.id,
+  headId: r.head_id,
+  state: r.state,
+  addressSealed: r.address_sealed,
+  version: r.version,
+});
+
+/** Households by id, locked for the rest of the transaction (in id order, so two filings never deadlock). */
+export async function lockHouseholds(db: pg.ClientBase, ids: readonly string[]): Promise<HouseholdRow[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query(
+    `SELECT id, head_id, state, address_sealed, version FROM cell.households WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+    [[...new Set(ids)]],
+  );
+  return rows.map(householdFrom);
+}
+
+export async function householdsById(db: pg.ClientBase, ids: readonly string[]): Promise<HouseholdRow[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query(`SELECT id, head_id, state, address_sealed, version FROM cell.households WHERE id = ANY($1::uuid[])`, [ids]);
+  return rows.map(householdFrom);
+}
+
+export async function insertChange(db: pg.ClientBase, c: Omit<ChangeRow, 'seq' | 'recordedAt'>): Promise<{ seq: number; recordedAt: string }> {
+  const { rows } = await db.query<{ seq: string; recorded_at: Date }>(
+    `INSERT INTO cell.resident_changes (municipality_code, id, kind, event_date, filed_on, reason_code, late, operator_id,
+                                        resident_ids, household_ids, payload_sealed)
+     VALUES (cell.current_municipality(), $1, $2, $3, $4, $5, $6, $7, $8::uuid[], $9::uuid[], $10)
+     RETURNING seq, recorded_at`,
+    [c.id, c.kind, c.eventDate, c.filedOn, c.reasonCode, c.late, c.operatorId, c.residentIds, c.householdIds, c.payloadSealed],
+  );
+  return { seq: Number(rows[0]!.seq), recordedAt: rows[0]!.recorded_at.toISOString() };
+}
+
+export async function upsertResident(
+  db: pg.ClientBase,
+  r: { id: string; householdId: string; state: string; recordSealed: Buffer; myNumberIndex: Buffer | null; residentCodeIndex: Buffer; seq: number },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO cell.residents (municipality_code, id, household_id, state, record_sealed, my_number_index, resident_code_index, last_change_seq)
+     VALUES (cell.current_municipality(), $1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (municipality_code, id) DO UPDATE SET household_id = EXCLUDED.household_id, state = EXCLUDED.state,
+       record_sealed = EXCLUDED.record_sealed, my_number_index = EXCLUDED.my_number_index,
+       resident_code_index = EXCLUDED.resident_code_index, last_change_seq = EXCLUDED.last_change_seq, updated_at = now()`,
+    [r.id, r.householdId, r.state, r.recordSealed, r.myNumberIndex, r.residentCodeIndex, r.seq],
+  );
+}
+
+/** Writes a household's state; an existing one gets version + 1. Returns the new version. */
+export async function upsertHousehold(db: pg.ClientBase, h: { id: string; headId: string; state: string; addressSealed: Buffer }): Promise<number> {
+  const { rows } = await db.query<{ version: number }>(
+    `INSERT INTO cell.households (municipality_code, id, head_id, state, address_sealed)
+     VALUES (cell.current_municipality(), $1, $2, $3, $4)
+     ON CONFLICT (municipality_code, id) DO UPDATE SET head_id = EXCLUDED.head_id, state = EXCLUDED.state,
+       address_sealed = EXCLUDED.address_sealed, version = cell.households.version + 1, updated_at = now()
+     RETURNING version`,
+    [h.id, h.headId, h.state, h.addressSealed],
+  );
+  return rows[0]!.version;
+}
+
+export async function replaceSearchTerms(db: pg.ClientBase, residentId: string, terms: readonly { kind: string; term: Buffer }[]): Promise<void> {
+  await db.query('DELETE FROM cell.resident_search_terms WHERE resident_id = $1', [residentId]);
+  if (terms.length === 0) return;
+  await db.query(
+    `INSERT INTO cell.resident_search_terms (municipality_code, kind, term, resident_id)
+     SELECT cell.current_municipality(), k, t, $3 FROM unnest($1::text[], $2::bytea[]) AS x(k, t) ON CONFLICT DO NOTHING`,
+    [terms.map((t) => t.kind), terms.map((t) => t.term), residentId],
+  );
+}
+
+/**
+ * Ids of residents matching every group of terms (each group matches if any
+ * of its terms does), optionally current only, in id order after `after`.
+ */
+export async function searchByTerms(
+  db: pg.ClientBase,
+  groups: readonly (readonly { kind: string; term: Buffer }[])[],
+  options: { includeClosed: boolean; after?: string; limit: number },
+): Promise<string[]> {
+  const args: unknown[] = [];
+  const selects = groups.map((group) => {
+    args.push(group.map((t) => t.kind), group.map((t) => t.term));
+    return `SELECT t.resident_id FROM cell.resident_search_terms t
+              JOIN unnest($${args.length - 1}::text[], $${args.length}::bytea[]) AS q(kind, term) ON t.kind = q.kind AND t.term = q.term`;
+  });
+  args.push(options.after ?? null, options.limit);
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT r.id FROM cell.residents r JOIN (${selects.join(' INTERSECT ')}) m ON m.resident_id = r.id
+      WHERE ($${args.length - 1}::uuid IS NULL OR r.id > $${args.length - 1}::uuid) ${options.includeClosed ? '' : "AND r.state = 'current'"}
+      ORDER BY r.id LIMIT $${args.length}`,
+    args,
+  );
+  return rows.map((r) => r.id);
+}
+
+const CHANGE_COLUMNS = `id, seq, kind, to_char(event_date, 'YYYY-MM-DD') AS event_date, to_char(filed_on, 'YYYY-MM-DD') AS filed_on,
+  reason_code, late, operator_id, resident_ids, household_ids, payload_sealed, recorded_at`;
+interface ChangeSqlRow {
+  id: string;
+  seq: string;
+  kind: ChangeKind;
+  event_date: string;
+  filed_on: string;
+  reason_code: string;
+  late: boolean;
+  operator_id: string;
+  resident_ids: string[];
+  household_ids: string[];
+  payload_sealed: Buffer;
+  recorded_at: Date;
+}
+const changeFrom = (r: ChangeSqlRow): ChangeRow => ({
+  id: r.id,
+  seq: Number(r.seq),
+  kind: r.kind,
+  eventDate: r.event_date,
+  filedOn: r.filed_on,
+  reasonCode: r.reason_code,
+  late: r.late,
+  operatorId: r.operator_id,
+  residentIds: r.resident_ids,
+  householdIds: r.household_ids,
+  payloadSealed: r.payload_sealed,
+  recordedAt: r.recorded_at.toISOString(),
+});
+
+/** Changes that touch any of the residents or households, in recording order. */
+export async function changesTouching(db: pg.ClientBase, residentIds: readonly string[], householdIds: readonly string[]): Promise<ChangeRow[]> {
+  const { rows } = await db.query<ChangeSqlRow>(
+    `SELECT ${CHANGE_COLUMNS} FROM cell.resident_changes
+      WHERE resident_ids && $1::uuid[] OR household_ids && $2::uuid[] ORDER BY seq`,
+    [residentIds, householdIds],
+  );
+  return rows.map(changeFrom);
+}
+
+export async function changeById(db: pg.ClientBase, id: string): Promise<ChangeRow | null> {
+  const { rows } = await db.query<ChangeSqlRow>(`SELECT ${CHANGE_COLUMNS} FROM cell.resident_changes WHERE id = $1`, [id]);
+  return rows[0] ? changeFrom(rows[0]) : null;
+}
+
+/** Whether any change after seq touches these residents or households. */
+export async function touchedSince(db: pg.ClientBase, seq: number, residentIds: readonly string[], householdIds: readonly string[]): Promise<boolean> {
+  const { rows } = await db.query(
+    `SELECT 1 FROM cell.resident_changes WHERE seq > $1 AND (resident_ids && $2::uuid[] OR household_ids && $3::uuid[]) LIMIT 1`,
+    [seq, residentIds, householdIds],
+  );
+  return rows.length > 0;
+}
+
+/** The next number of a certificate series for the year, e.g. T2026-000123 (T: move-out). */
+export async function nextCertificateNumber(db: pg.ClientBase, series: string, year: number): Promise<string> {
+  if (!/^[A-Z]$/.test(series)) throw new TypeError('a certificate series is one capital letter');
+  const { rows } = await db.query<{ n: number }>(
+    `INSERT INTO cell.certificate_counters (municipality_code, series, year, next) VALUES (cell.current_municipality(), $1, $2, 2)
+     ON CONFLICT (municipality_code, series, year) DO UPDATE SET next = cell.certificate_counters.next + 1
+     RETURNING next - 1 AS n`,
+    [series, year],
+  );
+  return `${series}${year}-${String(rows[0]!.n).padStart(6, '0')}`;
+}
+
+export async function insertMoveOutCertificate(db: pg.ClientBase, c: { number: string; changeId: string; residentIds: readonly string[]; issuedOn: string }): Promise<void> {
+  await db.query(
+    `INSERT INTO cell.move_out_certificates (municipality_code, number, change_id, resident_ids, issued_on)
+     VALUES (cell.current_municipality(), $1, $2, $3::uuid[], $4)`,
+    [c.number, c.changeId, c.residentIds, c.issuedOn],
+  );
+}
+
+export async function moveOutCertificate(db: pg.ClientBase, number: string): Promise<{ number: string; changeId: string; residentIds: string[]; issuedOn: string; cancelled: boolean } | null> {
+  const { rows } = await db.query<{ number: string; change_id: string; resident_ids: string[]; issued_on: string; cancelled: boolean }>(
+    `SELECT number, change_id, resident_ids, to_char(issued_on, 'YYYY-MM-DD') AS issued_on, cancelled FROM cell.move_out_certificates WHERE number = $1`,
+    [number],
+  );
+  const r = rows[0];
+  return r ? { number: r.number, changeId: r.change_id, residentIds: r.resident_ids, issuedOn: r.issued_on, cancelled: r.cancelled } : null;
+}
+
+export async function cancelMoveOutCertificates(db: pg.ClientBase, changeId: string): Promise<void> {
+  await db.query('UPDATE cell.move_out_certificates SET cancelled = true WHERE change_id = $1', [changeId]);
+}
+
+/** An event for linkage, in the change's transaction; ids only. */
+export async function appendOutbox(db: pg.ClientBase, e: { id: string; topic: string; payload: unknown }): Promise<void> {
+  await db.query(`INSERT INTO cell.outbox (municipality_code, id, topic, payload) VALUES (cell.current_municipality(), $1, $2, $3)`, [
+    e.id,
+    e.topic,
+    JSON.stringify(e.payload),
+  ]);
+}
+
+export async function setSupportMeasureFlag(db: pg.ClientBase, residentId: string, on: boolean): Promise<boolean> {
+  const { rowCount } = await db.query('UPDATE cell.residents SET support_measure = $2 WHERE id = $1', [residentId, on]);
+  return rowCount === 1;
+}
+
+export interface SupportMeasureRow {
+  readonly id: string;
+  readonly residentId: string;
+  readonly since: string;
+  readonly until: string | null;
+  readonly decidedBy: string;
+  readonly endedAt: string | null;
+}
+
+export async function openSupportMeasure(db: pg.ClientBase, residentId: string): Promise<SupportMeasureRow | null> {
+  const { rows } = await db.query(
+    `SELECT id, resident_id, to_char(since, 'YYYY-MM-DD') AS since, to_char(until, 'YYYY-MM-DD') AS until, decided_by, ended_at
+       FROM cell.support_measures WHERE resident_id = $1 AND ended_at IS NULL`,
+    [residentId],
+  );
+  const r = rows[0];
+  return r ? { id: r.id, residentId: r.resident_id, since: r.since, until: r.until, decidedBy: r.decided_by, endedAt: r.ended_at?.toISOString() ?? null } : null;
+}
+
+export async function insertSupportMeasure(db: pg.ClientBase, m: { residentId: string; since: string; until: string | null; decidedBy: string }): Promise<string> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO cell.support_measures (municipality_code, resident_id, since, until, decided_by)
+     VALUES (cell.current_municipality(), $1, $2, $3, $4) RETURNING id`,
+    [m.residentId, m.since, m.until, m.decidedBy],
+  );
+  return rows[0]!.id;
+}
+
+export async function endSupportMeasure(db: pg.ClientBase, residentId: string, endedBy: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    'UPDATE cell.support_measures SET ended_at = now(), ended_by = $2 WHERE resident_id = $1 AND ended_at IS NULL',
+    [residentId, endedBy],
+  );
+  return rowCount === 1;
+}
+
+/** Changes, newest first, after a position (seq) and a filter on non-personal columns. */
+export async function listChanges(
+  db: pg.ClientBase,
+  filter: { kind: string | null; late: boolean | null; recordedFrom: string | null },
+  page: { limit: number; beforeSeq?: number },
+): Promise<{ items: ChangeRow[]; total: number }> {
+  const args: unknown[] = [filter.kind, filter.late, filter.recordedFrom];
+  const where = `($1::text IS NULL OR kind = $1) AND ($2::boolean IS NULL OR late = $2) AND ($3::timestamptz IS NULL OR recorded_at >= $3)`;
+  const total = await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM cell.resident_changes WHERE ${where}`, args);
+  args.push(page.beforeSeq ?? null, page.limit);
+  const { rows } = await db.query<ChangeSqlRow>(
+    `SELECT ${CHANGE_COLUMNS} FROM cell.resident_changes WHERE ${where} AND ($4::bigint IS NULL OR seq < $4) ORDER BY seq DESC LIMIT $5`,
+    args,
+  );
+  return { items: rows.map(changeFrom), total: Number(total.rows[0]!.n) };
+}
