@@ -44,13 +44,14 @@ async function scanLogs(logDir: string): Promise<void> {
     const leaks = leaksIn(await readFile(path.join(logDir, file), 'utf8'));
     if (leaks.length > 0) found.set(file, [...new Set(leaks)]);
   }
-  await rm(logDir, { recursive: true, force: true });
+  // MUNICLOUD_TEST_KEEP_LOGS=1 keeps the logs of a run that leaked, to find the line.
+  if (found.size === 0 || !process.env.MUNICLOUD_TEST_KEEP_LOGS) await rm(logDir, { recursive: true, force: true });
   if (found.size > 0) {
     // Say where, not what: the values themselves stay out of the CI output too.
     const where = [...found].map(([file, leaks]) => `${file}: ${leaks.length} value(s)`).join('; ');
     // Vitest reports an error thrown here but keeps its exit code: fail the run explicitly.
     process.exitCode = 1;
-    throw new Error(`personal data of test residents reached the logs: ${where}`);
+    throw new Error(`personal data of test residents reached the logs: ${where}${process.env.MUNICLOUD_TEST_KEEP_LOGS ? ` (kept in ${logDir})` : ''}`);
   }
 }
 
