@@ -4,7 +4,7 @@
  */
 import type { FieldError } from '../platform/errors.js';
 import { fieldError } from '../platform/errors.js';
-import { normalizeKanaReading, normalizeText } from '../text/japanese.js';
+import { normalizeKanaReading, normalizePostalCode, normalizeText } from '../text/japanese.js';
 
 export const OFFICE_KINDS = [
   'main', // 本庁舎
@@ -38,9 +38,8 @@ export function normalizeOffice(input: OfficeInput, part = 'body'): { office: Re
   }
   let postalCode: string | null = null;
   if (input.postalCode) {
-    const digits = normalizeText(input.postalCode).replace(/[-\u2212\u30fc]/g, '');
-    if (/^[0-9]{7}$/.test(digits)) postalCode = `${digits.slice(0, 3)}-${digits.slice(3)}`;
-    else errors.push(fieldError(`${part}/postalCode`, 'postal_code', { ja: '7桁の郵便番号を入力してください。', en: 'must be a seven-digit postal code' }));
+    postalCode = normalizePostalCode(input.postalCode);
+    if (postalCode === null) errors.push(fieldError(`${part}/postalCode`, 'postal_code', { ja: '7桁の郵便番号を入力してください。', en: 'must be a seven-digit postal code' }));
   }
   let phone: string | null = null;
   if (input.phone) {

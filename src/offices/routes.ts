@@ -2,7 +2,7 @@
 import { Type } from 'typebox';
 import type { Role } from '../identity/roles.js';
 import { Problem } from '../platform/errors.js';
-import type { App, Platform, TenantContext } from '../platform/http/server.js';
+import { tenantOf, type App, type Platform } from '../platform/http/server.js';
 import { Cursor, Limit, Page, Text, Uuid } from '../platform/http/schemas.js';
 import { normalizeText, toKatakana } from '../text/japanese.js';
 import { normalizeOffice, OFFICE_KINDS, type OfficeInput } from './office.js';
@@ -34,11 +34,6 @@ const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
 const READERS: Role[] = ['clerk', 'municipal_admin', 'auditor'];
 const WRITERS: Role[] = ['municipal_admin'];
 
-function tenantOf(request: { tenant: TenantContext | null }): TenantContext {
-  // The server sets this for every route declared tenant-scoped; its absence is a wiring fault.
-  if (!request.tenant) throw new Problem('internal_error');
-  return request.tenant;
-}
 
 function validOffice(input: OfficeInput): Required<OfficeInput> {
   const result = normalizeOffice(input);

@@ -10,8 +10,7 @@
 import type { FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import type { Principal } from '../identity/roles.js';
-import type { ResidentRow } from './store.js';
-import { openSupportMeasure } from './store.js';
+import { openSupportMeasure, type ResidentRow, type SupportMeasureRow } from './store.js';
 
 /** Why an officer discloses a suppressed record (header `municloud-disclosure-reason`). */
 export const DISCLOSURE_REASONS = {
@@ -43,10 +42,14 @@ export function disclosureFor(principal: Principal, suppressed: boolean, reasonH
   return { kind: 'withheld' };
 }
 
+/** A resident's open support measure; the row's flag spares the query for everyone else. */
+export async function supportMeasureOf(db: pg.ClientBase, row: ResidentRow): Promise<SupportMeasureRow | null> {
+  return row.supportMeasure ? openSupportMeasure(db, row.id) : null;
+}
+
 /** Whether a resident's record is under a support measure in force today. */
 export async function isSuppressed(db: pg.ClientBase, row: ResidentRow, today: string): Promise<boolean> {
-  if (!row.supportMeasure) return false;
-  return inForce(await openSupportMeasure(db, row.id), today);
+  return inForce(await supportMeasureOf(db, row), today);
 }
 
 export function disclosureReasonOf(request: FastifyRequest): string | undefined {

@@ -7,10 +7,10 @@
 import { Type } from 'typebox';
 import { cursorRows, EXPORT_DATASETS } from '../security/exports/index.js';
 import { todayInJapan } from './changes.js';
-import { inForce } from './disclosure.js';
+import { isSuppressed } from './disclosure.js';
 import type { ResidentFlags } from './record.js';
 import { openResident } from './service.js';
-import { openSupportMeasure, type ResidentRow } from './store.js';
+import type { ResidentRow } from './store.js';
 
 const FLAG_NAMES = ['nationalHealthInsurance', 'lateStageElderlyMedical', 'longTermCare', 'nationalPension', 'childAllowance', 'electoralRoll'] as const satisfies readonly (keyof ResidentFlags)[];
 
@@ -55,7 +55,7 @@ export const RESIDENTS_EXPORT = EXPORT_DATASETS.register({
     );
     for await (const r of rows) {
       const row: ResidentRow = { id: r.id, householdId: r.household_id, state: r.state, recordSealed: r.record_sealed, supportMeasure: r.support_measure };
-      if (row.supportMeasure && inForce(await openSupportMeasure(db, row.id), today)) continue;
+      if (await isSuppressed(db, row, today)) continue;
       const p = await openResident(keys, row);
       if (f.flag && !p.flags[f.flag]) continue;
       const a = p.address;

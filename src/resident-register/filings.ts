@@ -99,6 +99,13 @@ export interface Plan {
   readonly effects: Effect[];
 }
 
+/**
+ * Where effects go when a filing names a household that is not there: the
+ * filing is refused for that before any effect is used, and planning carries
+ * on only to report every other error in the same answer.
+ */
+const UNKNOWN_ADDRESS: Address = { postalCode: null, prefecture: '', municipality: '', town: '', block: '', building: null };
+
 /** A filing's dates, reason and note, normalized; errors into f. */
 function common(f: Findings, kind: ChangeKind, filing: FilingCommon, today: string) {
   const eventDate = date(f, 'eventDate', filing.eventDate);
@@ -231,7 +238,7 @@ export function planEnrolment(kind: 'move_in' | 'return_from_abroad' | 'entry_by
     const h = currentHousehold(f, 'household/householdId', ctx.state, filing.household.householdId);
     if (heads !== 0) f.refuse('persons', 'one_head', '既存の世帯には世帯主がいます。', 'the household already has its head');
     householdId = filing.household.householdId;
-    addr = h?.address ?? (filing.household as unknown as { address: Address }).address;
+    addr = h?.address ?? UNKNOWN_ADDRESS;
   }
   persons.forEach((p, i) => {
     effects.push({
@@ -300,7 +307,7 @@ export function planMoveWithin(filing: MoveWithinFiling, ctx: PlanContext): Plan
         const h = currentHousehold(f, 'destination/householdId', ctx.state, d.householdId);
         if (d.householdId === from) f.refuse('destination/householdId', 'same_household', '転居先の世帯が転居前と同じです。', 'is the household they are in');
         target = d.householdId;
-        addr = h?.address ?? { postalCode: null, prefecture: '', municipality: '', town: '', block: '', building: null };
+        addr = h?.address ?? UNKNOWN_ADDRESS;
         d.members.forEach((m, i) => {
           if (!moving.has(m.residentId)) f.refuse(`destination/members/${i}/residentId`, 'member', '転居する住民を指定してください。', 'must be one of the residents moving');
           if (m.relationship === HEAD) f.refuse(`destination/members/${i}/relationship`, 'one_head', '世帯主は一人です。', 'a household has exactly one head');

@@ -4,8 +4,8 @@
  * Error messages name the field and the rule, never the value sent.
  */
 import { fieldError, Problem, type FieldError } from '../platform/errors.js';
-import { myNumberCheckDigit } from '../security/keys/blind-index.js';
-import { normalizeKanaReading, normalizeText } from '../text/japanese.js';
+import { digitsOnly, normalizeKanaReading, normalizePostalCode, normalizeText } from '../text/japanese.js';
+import { isValidMyNumber, normalizeResidenceCardNumber } from './identifiers.js';
 import {
   RELATIONSHIPS,
   SEXES,
@@ -101,17 +101,9 @@ export function date(f: Findings, path: string, value: string, notAfter?: string
   return iso;
 }
 
-export function isValidMyNumber(value: string): boolean {
-  return /^[0-9]{12}$/.test(value) && myNumberCheckDigit(value.slice(0, 11)) === Number(value[11]);
-}
-
-function digits(value: string): string {
-  return normalizeText(value ?? '').replace(/[\s\-‐‑‒–—―−ー]/g, '');
-}
-
 export function myNumber(f: Findings, path: string, value: string | null): string | null {
   if (value === null) return null;
-  const d = digits(value);
+  const d = digitsOnly(value);
   if (!/^[0-9]{12}$/.test(d)) f.add(path, 'digits', '個人番号は12桁の数字です。', 'must be 12 digits');
   else if (!isValidMyNumber(d)) f.add(path, 'check_digit', '個人番号の検査用数字が一致しません。', 'check digit does not match');
   return d;
@@ -119,20 +111,17 @@ export function myNumber(f: Findings, path: string, value: string | null): strin
 
 export function residentCode(f: Findings, path: string, value: string | null, isValid: (code: string) => boolean): string | null {
   if (value === null) return null;
-  const d = digits(value);
+  const d = digitsOnly(value);
   if (!/^[0-9]{11}$/.test(d)) f.add(path, 'digits', '住民票コードは11桁の数字です。', 'must be 11 digits');
   else if (!isValid(d)) f.add(path, 'check_digit', '住民票コードの検査用数字が一致しません。', 'check digit does not match');
   return d;
 }
 
-export function postalCode(f: Findings, path: string, value: string | null): string | null {
+function postalCode(f: Findings, path: string, value: string | null): string | null {
   if (value === null || value === undefined || normalizeText(value) === '') return null;
-  const d = digits(value);
-  if (!/^[0-9]{7}$/.test(d)) {
-    f.add(path, 'postal_code', '7桁の郵便番号を入力してください。', 'must be a seven-digit postal code');
-    return null;
-  }
-  return `${d.slice(0, 3)}-${d.slice(3)}`;
+  const code = normalizePostalCode(value);
+  if (code === null) f.add(path, 'postal_code', '7桁の郵便番号を入力してください。', 'must be a seven-digit postal code');
+  return code;
 }
 
 export function address(f: Findings, a: Address): Address {
@@ -171,8 +160,9 @@ function foreignItems(f: Findings, x: ForeignResidentItems | null): ForeignResid
   if (x === null) return null;
   const nationality = normalizeText(x.nationality ?? '').toUpperCase();
   if (!/^[A-Z]{2}$/.test(nationality)) f.add('nationality', 'country', '国籍・地域は ISO 3166-1 の2文字コードで入力してください。', 'must be an ISO 3166-1 alpha-2 code');
-  const card = normalizeText(x.residenceCardNumber ?? '').toUpperCase().replace(/\s/g, '');
-  if (!/^[A-Z]{2}[0-9]{8}[A-Z]{2}$/.test(card)) {
+  // Spaces between the groups are typed often enough to be forgiven.
+  const card = normalizeResidenceCardNumber((x.residenceCardNumber ?? '').replace(/\s/g, '')) ?? '';
+  if (card === '') {
     f.add('residenceCardNumber', 'residence_card', '在留カード等の番号は英字2桁・数字8桁・英字2桁です。', 'must be two letters, eight digits, two letters');
   }
   let alias: ForeignResidentItems['alias'] = null;

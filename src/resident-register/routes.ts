@@ -10,11 +10,11 @@ import type pg from 'pg';
 import { Type, type Static, type TSchema } from 'typebox';
 import type { Role } from '../identity/roles.js';
 import { Problem } from '../platform/errors.js';
-import type { App, Platform } from '../platform/http/server.js';
+import { tenantOf, type App, type Platform } from '../platform/http/server.js';
 import { Limit, Cursor, Page, Uuid } from '../platform/http/schemas.js';
 import { recordAction } from '../security/audit/record.js';
 import { todayInJapan } from './changes.js';
-import { disclosureFor, disclosureReasonOf, isSuppressed, inForce, type Disclosure } from './disclosure.js';
+import { disclosureFor, disclosureReasonOf, inForce, supportMeasureOf, type Disclosure } from './disclosure.js';
 import {
   planBirth,
   planCorrection,
@@ -54,6 +54,7 @@ import {
   auditRead,
   fileChange,
   householdAsOf,
+  householdNow,
   openChange,
   openResident,
   residentAsOf,
@@ -69,7 +70,6 @@ import {
   insertSupportMeasure,
   listChanges,
   moveOutCertificate,
-  openSupportMeasure,
   residentsById,
   searchByTerms,
   setSupportMeasureFlag,
@@ -77,6 +77,7 @@ import {
   cancelMoveOutCertificates,
   type ChangeRow,
   type ResidentRow,
+  type SupportMeasureRow,
 } from './store.js';
 
 const READERS: Role[] = ['clerk', 'municipal_admin', 'support_measure_officer'];
@@ -86,8 +87,7 @@ const MY_NUMBER = { operation: 'resident_registry' } as const;
 const TAGS = ['resident-register'];
 
 function registerRequest(platform: Platform, request: FastifyRequest): RegisterRequest {
-  if (!request.tenant) throw new Problem('internal_error');
-  return { platform, request, tenant: request.tenant };
+  return { platform, request, tenant: tenantOf(request) };
 }
 
 const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
@@ -226,16 +226,12 @@ export function residentRegisterRoutes(app: App, platform: Platform): void {
         f.throwIfAny();
       }
       return r.tenant.run(async (db) => {
-        const [row] = await residentsById(db, [request.params.id]);
-        if (!row) throw new Problem('not_found');
-        const disclosure = await discloseOrRefuse(r, db, row);
-        if (disclosure.kind === 'withheld') throw new Problem('support_measure_restricted');
-        const keys = await platform.keys.forMunicipality(r.tenant.municipalityCode);
-        const record = asOf || knownAt ? await residentAsOf(db, keys, row.id, { ...(asOf ? { asOf } : {}), ...(knownAt ? { knownAt } : {}) }) : await openResident(keys, row);
+        const { row, disclosure, measure, keys } = await readableResident(r, db, request.params.id);
+        const past = asOf !== undefined || knownAt !== undefined;
+        const record = past ? await residentAsOf(db, keys, row.id, { ...(asOf ? { asOf } : {}), ...(knownAt ? { knownAt } : {}) }) : await openResident(keys, row);
         if (!record) throw new Problem('not_found', [], { ja: '指定日には記録がありません。', en: 'There was no record on that date.' });
-        await auditRead(r, db, disclosure.kind === 'disclosed' ? 'support_measure_disclosed' : 'personal_data_read', [row.id]);
-        const [household] = asOf || knownAt ? [] : await householdsById(db, [row.householdId]);
-        const measure = await openSupportMeasure(db, row.id);
+        await auditRead(r, db, readKind(disclosure), [row.id]);
+        const [household] = past ? [] : await householdsById(db, [row.householdId]);
         return present(record, include === 'my_number', household?.version ?? null, measure);
       });
     },
@@ -259,13 +255,9 @@ export function residentRegisterRoutes(app: App, platform: Platform): void {
     async (request) => {
       const r = registerRequest(platform, request);
       return r.tenant.run(async (db) => {
-        const [row] = await residentsById(db, [request.params.id]);
-        if (!row) throw new Problem('not_found');
-        const disclosure = await discloseOrRefuse(r, db, row);
-        if (disclosure.kind === 'withheld') throw new Problem('support_measure_restricted');
-        const keys = await platform.keys.forMunicipality(r.tenant.municipalityCode);
+        const { row, disclosure, keys } = await readableResident(r, db, request.params.id);
         const changes = await Promise.all((await changesTouching(db, [row.id], [])).map((c) => openChange(keys, c)));
-        await auditRead(r, db, disclosure.kind === 'disclosed' ? 'support_measure_disclosed' : 'personal_data_read', [row.id], [
+        await auditRead(r, db, readKind(disclosure), [row.id], [
           { resource: 'resident_changes', ids: changes.map((c) => c.row.id) },
         ]);
         return {
@@ -307,28 +299,18 @@ export function residentRegisterRoutes(app: App, platform: Platform): void {
         const [row] = await householdsById(db, [request.params.id]);
         if (!row) throw new Problem('not_found');
         const keys = await platform.keys.forMunicipality(r.tenant.municipalityCode);
-        const found = await householdAsOf(db, keys, row.id, asOf ? { asOf } : {});
+        const found = asOf ? await householdAsOf(db, keys, row.id, { asOf }) : await householdNow(db, keys, row);
         if (!found) throw new Problem('not_found', [], { ja: '指定日には世帯がありません。', en: 'There was no household on that date.' });
-        const rows = await residentsById(db, found.members.map((m) => m.id));
-        const hits = await Promise.all(
-          found.members.map(async (m) => {
-            const mrow = rows.find((x) => x.id === m.id)!;
-            const suppressed = await isSuppressed(db, mrow, todayInJapan());
-            const d = disclosureFor(r.request.principal!, suppressed, disclosureReasonOf(request));
-            return hit(m, d);
-          }),
-        );
-        const shown = hits.filter((h) => h.name !== null).map((h) => h.id);
-        await auditRead(r, db, 'personal_data_read', shown, [{ resource: 'households', ids: [row.id] }]);
-        const head = found.members.find((m) => m.id === found.household.headId);
-        const headShown = head !== undefined && shown.includes(head.id);
+        const disclosures = await disclosuresOf(r, db, await residentsById(db, found.members.map((m) => m.id)));
+        const members = found.members.map((m) => hit(m, disclosures.get(m.id)!));
+        await auditRead(r, db, 'personal_data_read', members.filter((h) => h.name !== null).map((h) => h.id), [{ resource: 'households', ids: [row.id] }]);
         return {
           id: row.id,
           headId: found.household.headId,
           state: found.household.state,
           version: asOf ? null : row.version,
-          address: headShown || hits.every((h) => h.name !== null) ? found.household.address : null,
-          members: hits,
+          address: members.some((h) => h.name !== null && h.id === found.household.headId) || members.every((h) => h.name !== null) ? found.household.address : null,
+          members,
         };
       });
     },
@@ -356,15 +338,9 @@ export function residentRegisterRoutes(app: App, platform: Platform): void {
         const { groups, fingerprint } = searchCriteria(keys, b);
         if (after && after.q !== fingerprint) throw new Problem('invalid_cursor');
         const ids = await searchByTerms(db, groups, { includeClosed: b.includeClosed, limit: b.limit, ...(after ? { after: after.i } : {}) });
-        const rows = await residentsById(db, ids);
-        const today = todayInJapan();
-        const items = await Promise.all(
-          ids.map(async (id) => {
-            const row = rows.find((x) => x.id === id)!;
-            const d = disclosureFor(r.request.principal!, await isSuppressed(db, row, today), disclosureReasonOf(request));
-            return hit(await openResident(keys, row), d);
-          }),
-        );
+        const rows = new Map((await residentsById(db, ids)).map((row) => [row.id, row]));
+        const disclosures = await disclosuresOf(r, db, [...rows.values()]);
+        const items = await Promise.all(ids.map(async (id) => hit(await openResident(keys, rows.get(id)!), disclosures.get(id)!)));
         await auditRead(r, db, 'personal_data_search', items.filter((h) => h.name !== null).map((h) => h.id));
         const last = ids.at(-1);
         return { items, nextCursor: last && ids.length === b.limit ? platform.cursors.encode(r.tenant.municipalityCode, listing, { i: last, q: fingerprint }) : null };
@@ -463,14 +439,38 @@ export function residentRegisterRoutes(app: App, platform: Platform): void {
   );
 }
 
-/** Whether the principal may see a record; an attempt on a suppressed one is audited either way. */
-async function discloseOrRefuse(r: RegisterRequest, db: pg.ClientBase, row: ResidentRow): Promise<Disclosure> {
-  const suppressed = await isSuppressed(db, row, todayInJapan());
-  const d = disclosureFor(r.request.principal!, suppressed, disclosureReasonOf(r.request));
-  if (d.kind === 'withheld') {
+/** How the principal may see a resident, and the support measure behind it (null when none is open). */
+async function disclosureOf(r: RegisterRequest, db: pg.ClientBase, row: ResidentRow, today: string): Promise<{ disclosure: Disclosure; measure: SupportMeasureRow | null }> {
+  const measure = await supportMeasureOf(db, row);
+  return { disclosure: disclosureFor(r.request.principal!, inForce(measure, today), disclosureReasonOf(r.request)), measure };
+}
+
+/** How the principal may see each of these residents, by id (listings mask the withheld ones). */
+async function disclosuresOf(r: RegisterRequest, db: pg.ClientBase, rows: readonly ResidentRow[]): Promise<Map<string, Disclosure>> {
+  const today = todayInJapan();
+  const out = new Map<string, Disclosure>();
+  for (const row of rows) out.set(row.id, (await disclosureOf(r, db, row, today)).disclosure);
+  return out;
+}
+
+/**
+ * A resident the principal may read on their own: not found → 404; withheld by
+ * a support measure → the attempt is audited and answered 403.
+ */
+async function readableResident(r: RegisterRequest, db: pg.ClientBase, id: string) {
+  const [row] = await residentsById(db, [id]);
+  if (!row) throw new Problem('not_found');
+  const { disclosure, measure } = await disclosureOf(r, db, row, todayInJapan());
+  if (disclosure.kind === 'withheld') {
     await recordAction(r.platform, r.request, 'access_refused', { refused: 'support_measure', purpose: r.tenant.purpose, records: [{ resource: 'residents', ids: [row.id] }] });
+    throw new Problem('support_measure_restricted');
   }
-  return d;
+  return { row, disclosure, measure, keys: await r.platform.keys.forMunicipality(r.tenant.municipalityCode) };
+}
+
+/** A suppressed record an officer opens is audited under its own kind, so that an auditor can list every disclosure. */
+function readKind(d: Disclosure): 'personal_data_read' | 'support_measure_disclosed' {
+  return d.kind === 'disclosed' ? 'support_measure_disclosed' : 'personal_data_read';
 }
 
 function summary(c: ChangeRow) {

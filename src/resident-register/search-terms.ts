@@ -5,7 +5,7 @@
  * a search's criteria, so "ﾔﾏﾀﾞ", "やまだ" and "ヤマダ", or "髙橋" and "高橋", find
  * the same people. Pure but for the key.
  */
-import type { BlindIndexKind, MunicipalityKeys } from '../security/keys/index.js';
+import type { BlindIndexInputs, BlindIndexKind, MunicipalityKeys } from '../security/keys/index.js';
 import type { ResidentRecord } from './record.js';
 
 export interface SearchTerm {
@@ -13,9 +13,14 @@ export interface SearchTerm {
   readonly term: Buffer;
 }
 
+/** One term: the blind index of a value of a kind. */
+export function searchTerm<K extends BlindIndexKind>(keys: MunicipalityKeys, kind: K, value: BlindIndexInputs[K]): SearchTerm {
+  return { kind, term: keys.blindIndex(kind, value) };
+}
+
 /** The terms a record is indexed under. */
 export function searchTermsOf(keys: MunicipalityKeys, r: ResidentRecord): SearchTerm[] {
-  const t = <K extends BlindIndexKind>(kind: K, value: Parameters<MunicipalityKeys['blindIndex']>[1] & {}) => ({ kind, term: keys.blindIndex(kind, value as never) });
+  const t = <K extends BlindIndexKind>(kind: K, value: BlindIndexInputs[K]) => searchTerm(keys, kind, value);
   const kana = `${r.name.familyKana}${r.name.givenKana}`;
   const terms: SearchTerm[] = [
     t('kana_name', kana),

@@ -14,8 +14,8 @@ import type { Platform, TenantContext } from '../platform/http/server.js';
 import { admitResidentViews } from '../security/access/leak-guard.js';
 import { recordAction } from '../security/audit/record.js';
 import type { MunicipalityKeys } from '../security/keys/index.js';
-import { todayInJapan, type ChangeKind } from './changes.js';
-import { applyEffect, emptyState, fold, HistoryError, touched, type Effect, type HistoricChange, type RegisterState } from './history.js';
+import { todayInJapan } from './changes.js';
+import { applyEffect, emptyState, fold, HistoryError, membersOf, touched, type Effect, type HistoricChange, type RegisterState } from './history.js';
 import type { Plan, PlanContext } from './filings.js';
 import { cryptoRandom, isValidResidentCode, newResidentCode } from './identifiers.js';
 import type { Address, HouseholdRecord, ResidentRecord } from './record.js';
@@ -29,7 +29,6 @@ import {
   householdsById,
   insertChange,
   insertMoveOutCertificate,
-  lockHouseholds,
   membersOfHouseholds,
   nextCertificateNumber,
   replaceSearchTerms,
@@ -93,11 +92,14 @@ export interface ExpectedVersion {
   readonly version: number;
 }
 
-/** The state of the named residents and households and every current member of those households. */
-async function loadState(db: pg.ClientBase, keys: MunicipalityKeys, named: NamedIds, lock: boolean) {
+/**
+ * The state of the named residents and households and every current member of
+ * those households, with the households locked until the filing commits.
+ */
+async function lockedState(db: pg.ClientBase, keys: MunicipalityKeys, named: NamedIds) {
   const residents = await residentsById(db, named.residentIds);
   const householdIds = [...new Set([...named.householdIds, ...residents.map((r) => r.householdId)])];
-  const households = lock ? await lockHouseholds(db, householdIds) : await householdsById(db, householdIds);
+  const households = await householdsById(db, householdIds, { lock: true });
   const members = await membersOfHouseholds(db, householdIds);
   const state = emptyState();
   for (const row of [...residents, ...members]) if (!state.persons.has(row.id)) state.persons.set(row.id, await openResident(keys, row));
@@ -143,7 +145,7 @@ export async function fileChange(
   try {
     return await r.tenant.run(async (db) => {
       const keys = await r.platform.keys.forMunicipality(r.tenant.municipalityCode);
-      const { state, households } = await loadState(db, keys, named, true);
+      const { state, households } = await lockedState(db, keys, named);
       const p = await plan(planContext(state), db, keys);
       const ids = touched(p.effects);
       checkVersions(ids.householdIds, households, expected);
@@ -219,26 +221,27 @@ export async function fileChange(
 
 /** Every existing household the change touches must have been read at its current version. */
 function checkVersions(touchedHouseholds: readonly string[], locked: ReadonlyMap<string, HouseholdRow>, expected: readonly ExpectedVersion[]): void {
-  const missing: FieldError[] = [];
+  let unnamed = false;
   for (const id of touchedHouseholds) {
     const row = locked.get(id);
     if (!row) continue; // founded by this change
     const e = expected.find((x) => x.householdId === id);
-    if (!e) {
-      missing.push(
-        fieldError('body/householdVersions', 'version_required', {
-          ja: '変更する世帯の版（version）を指定してください。',
-          en: 'must give the version you read of every household the change touches',
-        }),
-      );
-    } else if (e.version !== row.version) {
+    if (!e) unnamed = true;
+    else if (e.version !== row.version) {
       throw new Problem('conflict', [], {
         ja: '他の職員が同じ世帯を変更しました。最新の記録を読み直してから再度届け出てください。',
         en: 'Someone else changed this household meanwhile: read it again and retry.',
       });
     }
   }
-  if (missing.length > 0) throw new Problem('filing_rejected', missing.slice(0, 1));
+  if (unnamed) {
+    throw new Problem('filing_rejected', [
+      fieldError('body/householdVersions', 'version_required', {
+        ja: '変更する世帯の版（version）を指定してください。',
+        en: 'must give the version you read of every household the change touches',
+      }),
+    ]);
+  }
 }
 
 async function writeResident(db: pg.ClientBase, keys: MunicipalityKeys, record: ResidentRecord, seq: number): Promise<void> {
@@ -263,21 +266,28 @@ export async function residentAsOf(db: pg.ClientBase, keys: MunicipalityKeys, id
   return state.persons.get(id) ?? null;
 }
 
-/** A household as of a date, with the persons who were its members then. */
-export async function householdAsOf(
-  db: pg.ClientBase,
-  keys: MunicipalityKeys,
-  id: string,
-  options: { asOf?: string; knownAt?: string },
-): Promise<{ household: Omit<HouseholdRecord, 'memberIds'>; members: ResidentRecord[] } | null> {
+export interface HouseholdView {
+  readonly household: Omit<HouseholdRecord, 'memberIds'>;
+  /** Current members then, head first (see membersOf). */
+  readonly members: ResidentRecord[];
+}
+
+/** A household as it stands, from the current state (no replay). */
+export async function householdNow(db: pg.ClientBase, keys: MunicipalityKeys, row: HouseholdRow): Promise<HouseholdView> {
+  const state = emptyState();
+  state.households.set(row.id, await openHousehold(keys, row));
+  for (const member of await membersOfHouseholds(db, [row.id])) state.persons.set(member.id, await openResident(keys, member));
+  return { household: state.households.get(row.id)!, members: membersOf(state, row.id) };
+}
+
+/** A household as of a date, with the persons who were its members then, folded from the history. */
+export async function householdAsOf(db: pg.ClientBase, keys: MunicipalityKeys, id: string, options: { asOf?: string; knownAt?: string }): Promise<HouseholdView | null> {
   const ofHousehold = await changesTouching(db, [], [id]);
   const personIds = [...new Set(ofHousehold.flatMap((c) => c.residentIds))];
   const changes = await Promise.all((await changesTouching(db, personIds, [id])).map((c) => openChange(keys, c)));
   const state = foldChecked(changes, options);
   const household = state.households.get(id);
-  if (!household) return null;
-  const members = [...state.persons.values()].filter((p) => p.householdId === id && p.state === 'current');
-  return { household, members };
+  return household ? { household, members: membersOf(state, id) } : null;
 }
 
 function foldChecked(changes: readonly HistoricChange[], options: { asOf?: string; knownAt?: string }): RegisterState {

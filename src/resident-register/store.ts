@@ -76,19 +76,16 @@ const householdFrom = (r: { id: string; head_id: string; state: 'current' | 'clo
   version: r.version,
 });
 
-/** Households by id, locked for the rest of the transaction (in id order, so two filings never deadlock). */
-export async function lockHouseholds(db: pg.ClientBase, ids: readonly string[]): Promise<HouseholdRow[]> {
+/**
+ * Households by id; with `lock`, locked for the rest of the transaction, in id
+ * order so that two filings never deadlock.
+ */
+export async function householdsById(db: pg.ClientBase, ids: readonly string[], options: { lock?: boolean } = {}): Promise<HouseholdRow[]> {
   if (ids.length === 0) return [];
   const { rows } = await db.query(
-    `SELECT id, head_id, state, address_sealed, version FROM cell.households WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+    `SELECT id, head_id, state, address_sealed, version FROM cell.households WHERE id = ANY($1::uuid[])${options.lock ? ' ORDER BY id FOR UPDATE' : ''}`,
     [[...new Set(ids)]],
   );
-  return rows.map(householdFrom);
-}
-
-export async function householdsById(db: pg.ClientBase, ids: readonly string[]): Promise<HouseholdRow[]> {
-  if (ids.length === 0) return [];
-  const { rows } = await db.query(`SELECT id, head_id, state, address_sealed, version FROM cell.households WHERE id = ANY($1::uuid[])`, [ids]);
   return rows.map(householdFrom);
 }
 

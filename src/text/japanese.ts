@@ -20,3 +20,21 @@ export function normalizeKanaReading(text: string): string | null {
   const kana = toKatakana(normalizeText(text)).replace(/ /g, '\u3000');
   return /^[\u30a1-\u30fa\u30fc\u30fd\u30fe\u3000]+$/.test(kana) ? kana : null;
 }
+
+/**
+ * The digits of a number as people type it: NFKC (full-width digits), without
+ * spaces and the hyphens, dashes and long-vowel marks used between groups.
+ */
+export function digitsOnly(text: string): string {
+  return normalizeText(text).replace(/[\s\-‐‑‒–—―−ー]/g, '');
+}
+
+/**
+ * A postal code (郵便番号) as NNN-NNNN: full-width digits and any hyphen or
+ * dash between the groups are accepted; a space is not (it more often splits
+ * two values than two groups). Null when it is not seven digits.
+ */
+export function normalizePostalCode(text: string): string | null {
+  const d = normalizeText(text).replace(/[-‐‑‒–—―−ー]/g, '');
+  return /^[0-9]{7}$/.test(d) ? `${d.slice(0, 3)}-${d.slice(3)}` : null;
+}

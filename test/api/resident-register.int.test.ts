@@ -15,7 +15,6 @@ import { TEST_RESIDENT_NAMES } from '../support/sensitive.js';
 const PURPOSE = { 'municloud-purpose': 'residency_change' };
 const FLAGS = { nationalHealthInsurance: true, lateStageElderlyMedical: false, longTermCare: false, nationalPension: true, childAllowance: false, electoralRoll: true };
 const HOME = { postalCode: '1000001', prefecture: '東京都', municipality: '千代田区', town: '千代田一丁目', block: '1番1号', building: null };
-const NEW_HOME = { postalCode: '101-0051', prefecture: '東京都', municipality: '千代田区', town: '神田神保町二丁目', block: '3番4号', building: 'テストハイツ 101' };
 const SAPPORO_ADDRESS = { kind: 'domestic', address: { postalCode: null, prefecture: '北海道', municipality: '札幌市中央区', town: '北一条西二丁目', block: '1番地', building: null } };
 const MY_NUMBER = myNumberFrom('43521876095');
 

@@ -58,6 +58,12 @@ export interface TenantContext {
   run<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T>;
 }
 
+/** The tenant context of a route declared tenant-scoped; the server always sets it, so its absence is a wiring fault. */
+export function tenantOf(request: { tenant: TenantContext | null }): TenantContext {
+  if (!request.tenant) throw new Problem('internal_error');
+  return request.tenant;
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;

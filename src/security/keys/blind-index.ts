@@ -31,7 +31,7 @@
  * from 128 bits either.
  */
 import { createHmac, type KeyObject } from 'node:crypto';
-import { normalizeText } from '../../text/japanese.js';
+import { digitsOnly, normalizeText } from '../../text/japanese.js';
 import { foldAddress, foldKana, foldKanjiName } from '../../text/search-folding.js';
 import { KeyError } from './errors.js';
 import { lengthPrefixed } from './format.js';
@@ -90,10 +90,6 @@ const invalid = (kind: BlindIndexKind, rule: string, what: string) =>
   new KeyError('blind_index_input_invalid', `${kind}: ${what}`, rule);
 
 /** Digits only: NFKC folds full-width digits; spaces and hyphens (ASCII, full-width, long marks) are dropped. */
-function digitsOf(value: string): string {
-  return normalizeText(value).replace(/[\s\-‐‑‒–—―−ー]/g, '');
-}
-
 /**
  * The My Number check digit (番号法施行令 第8条): with P(n) the n-th of the first
  * eleven digits counted from the right and Q(n) = n+1 for n ≤ 6, n−5 for n ≥ 7,
@@ -111,7 +107,7 @@ export function myNumberCheckDigit(first11: string): number {
 
 export function normalizeMyNumber(value: string): string {
   if (typeof value !== 'string') throw invalid('my_number', 'type', 'must be a string');
-  const d = digitsOf(value);
+  const d = digitsOnly(value);
   if (!/^[0-9]{12}$/.test(d)) throw invalid('my_number', 'digits', 'must be 12 digits');
   if (myNumberCheckDigit(d.slice(0, 11)) !== Number(d[11])) throw invalid('my_number', 'check_digit', 'check digit does not match');
   return d;
@@ -119,7 +115,7 @@ export function normalizeMyNumber(value: string): string {
 
 export function normalizeResidentCode(value: string): string {
   if (typeof value !== 'string') throw invalid('resident_code', 'type', 'must be a string');
-  const d = digitsOf(value);
+  const d = digitsOnly(value);
   if (!/^[0-9]{11}$/.test(d)) throw invalid('resident_code', 'digits', 'must be 11 digits');
   return d;
 }
