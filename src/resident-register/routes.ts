@@ -309,7 +309,8 @@ export function residentRegisterRoutes(app: App, platform: Platform): void {
           headId: found.household.headId,
           state: found.household.state,
           version: asOf ? null : row.version,
-          address: members.some((h) => h.name !== null && h.id === found.household.headId) || members.every((h) => h.name !== null) ? found.household.address : null,
+          // Members share the address: where one of them is withheld, so is the address.
+          address: members.every((h) => h.name !== null) ? found.household.address : null,
           members,
         };
       });

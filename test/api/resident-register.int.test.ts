@@ -306,6 +306,9 @@ describe('support measures (支援措置)', () => {
     expect(hit).toEqual({ id: wife, state: 'current', supportMeasure: true, name: null, dateOfBirth: null, sex: null, address: null, householdId: null });
     const household = await get(clerk, `/v1/households/${body.households[0].id}`);
     expect(household.body.members.find((m: { id: string }) => m.id === wife).name).toBeNull();
+    // The head is shown, but the household's address is the protected person's address too.
+    expect(household.body.members[0].name).not.toBeNull();
+    expect(household.body.address).toBeNull();
 
     const entries = await auditKinds();
     expect(entries.some((e) => e.kind === 'access_refused' && e.outcome.reason === 'support_measure' && e.records[0]!.ids.includes(wife))).toBe(true);
