@@ -12,7 +12,8 @@
 import { Problem } from '../platform/errors.js';
 import { CHANGE_KINDS, isLate, type ChangeKind } from './changes.js';
 import { membersOf, type AmendableFields, type Effect, type RegisterState } from './history.js';
-import { address, date, Findings, personInput, placeOfResidence, relationship, text, type PersonRules } from './person.js';
+import { Findings } from './findings.js';
+import { address, date, personInput, placeOfResidence, relationship, text, type PersonRules } from './person.js';
 import { HEAD, type Address, type PersonInput, type PlaceOfResidence, type Relationship, type ResidentRecord } from './record.js';
 
 export interface FilingCommon {

@@ -32,7 +32,8 @@ import {
   type Plan,
   type PlanContext,
 } from './filings.js';
-import { date, Findings } from './person.js';
+import { Findings } from './findings.js';
+import { date } from './person.js';
 import type { ResidentRecord } from './record.js';
 import {
   BirthBody,
