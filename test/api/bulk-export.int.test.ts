@@ -117,9 +117,35 @@ async function entriesAbout(exportId: string): Promise<Entry[]> {
   return (await entries()).map((e) => e.entry).filter((e) => e.records.some((r) => r.resource === 'bulk_exports' && r.ids.includes(exportId)));
 }
 
+/** A GET whose body is bytes or exact text (session.call would parse it). */
+function rawGet(session: Session, url: string) {
+  return tp.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${session.token}` } });
+}
+
 async function download(session: Session, id: string) {
-  const res = await tp.app.inject({ method: 'GET', url: `/v1/exports/${id}/file`, headers: { authorization: `Bearer ${session.token}` } });
+  const res = await rawGet(session, `/v1/exports/${id}/file`);
   return { status: res.statusCode, headers: res.headers, bytes: res.rawPayload, json: () => JSON.parse(res.body) };
+}
+
+/** Whether the server has erased its sealed copy of the export key. */
+async function sealedKeyErased(id: string): Promise<boolean> {
+  return (await admin('cell-a', 'SELECT 1 FROM cell.bulk_exports WHERE id = $1 AND export_key_sealed IS NULL', [id])).length === 1;
+}
+
+/** Moves an export past its expiry, as time would. */
+async function pastExpiry(id: string): Promise<void> {
+  await admin('cell-a', "UPDATE cell.bulk_exports SET expires_at = now() - interval '1 second' WHERE id = $1", [id]);
+}
+
+/** Runs `fn` while the leak guard blocks the session's reads. */
+async function whileReadsBlocked(session: Session, fn: () => Promise<void>): Promise<void> {
+  const accountId = (await session.call('GET', '/v1/auth/me')).body.id;
+  await tp.platform.control.query('UPDATE control.accounts SET reads_blocked_at = now() WHERE id = $1', [accountId]);
+  try {
+    await fn();
+  } finally {
+    await tp.platform.control.query('UPDATE control.accounts SET reads_blocked_at = NULL WHERE id = $1', [accountId]);
+  }
 }
 
 async function requestExport(session: Session, body: Record<string, unknown>) {
@@ -181,7 +207,7 @@ describe('a four-eyes bulk export', () => {
     expect(approve.body).toMatchObject({ state: 'approved', rowCount: 3, recordCount: 3, downloads: 0, maxDownloads: 3, version: 2 });
     expect(approve.body.decidedBy).not.toBe(approve.body.requestedBy);
     // Once decided, the server no longer holds the key: only the requester can decrypt the file.
-    expect((await admin('cell-a', 'SELECT 1 FROM cell.bulk_exports WHERE id = $1 AND export_key_sealed IS NULL', [req.id])).length).toBe(1);
+    expect(await sealedKeyErased(req.id)).toBe(true);
 
     const file = await download(alice, req.id);
     expect(file.status).toBe(200);
@@ -206,7 +232,7 @@ describe('a four-eyes bulk export', () => {
 
     // The evidence: the ids of what left, whose digest the export and the signed audit entry carry.
     const ids = records.slice(1).map((r) => r[0]!).sort();
-    const listing = await tp.app.inject({ method: 'GET', url: `/v1/exports/${req.id}/record-ids`, headers: { authorization: `Bearer ${auditor.token}` } });
+    const listing = await rawGet(auditor, `/v1/exports/${req.id}/record-ids`);
     expect(listing.statusCode).toBe(200);
     expect(listing.body).toBe(ids.map((id) => `${id}\n`).join(''));
     expect(createHash('sha256').update(listing.body).digest('hex')).toBe(approve.body.recordIdsSha256);
@@ -256,7 +282,7 @@ describe('a four-eyes bulk export', () => {
     expect(byValue.get('say "hi"')).toBe('say "hi"');
     expect(byValue.get('two\r\nlines')).toBe('two\r\nlines');
     expect(byValue.get(null)).toBe('');
-    const evidence = await tp.app.inject({ method: 'GET', url: `/v1/exports/${id}/record-ids`, headers: { authorization: `Bearer ${bob.token}` } });
+    const evidence = await rawGet(bob, `/v1/exports/${id}/record-ids`);
     expect(evidence.body.trimEnd().split('\n').sort()).toEqual([...SYNTHETIC_IDS].sort());
   });
 
@@ -330,25 +356,17 @@ describe('four eyes', () => {
 
   it('refuses a requester or an approver whose reads are blocked', async () => {
     const req = await requestExport(alice, { dataset: 'test_offices' });
-    const bobId = (await bob.call('GET', '/v1/auth/me')).body.id;
-    await tp.platform.control.query('UPDATE control.accounts SET reads_blocked_at = now() WHERE id = $1', [bobId]);
-    try {
+    await whileReadsBlocked(bob, async () => {
       const blocked = await bob.call('POST', `/v1/exports/${req.id}/approve`, { version: 1 });
       expect(blocked.status).toBe(403);
       expect(blocked.body.code).toBe('reads_blocked');
       const asRequester = await bob.call('POST', '/v1/exports', { dataset: 'test_offices', purpose: 'statistics', reason: '調査' });
       expect(asRequester.body.code).toBe('reads_blocked');
-    } finally {
-      await tp.platform.control.query('UPDATE control.accounts SET reads_blocked_at = NULL WHERE id = $1', [bobId]);
-    }
+    });
     const { id } = await approved({ dataset: 'test_offices' });
-    const aliceId = (await alice.call('GET', '/v1/auth/me')).body.id;
-    await tp.platform.control.query('UPDATE control.accounts SET reads_blocked_at = now() WHERE id = $1', [aliceId]);
-    try {
+    await whileReadsBlocked(alice, async () => {
       expect((await download(alice, id)).json().code).toBe('reads_blocked');
-    } finally {
-      await tp.platform.control.query('UPDATE control.accounts SET reads_blocked_at = NULL WHERE id = $1', [aliceId]);
-    }
+    });
     expect((await download(alice, id)).status).toBe(200);
   });
 });
@@ -380,7 +398,7 @@ describe('downloads', () => {
   it('end at expiry: the file is deleted, the evidence of what left is kept', async () => {
     const { id, approved: a } = await approved({ dataset: 'test_offices' });
     expect(new Date(a.expiresAt).getTime() - new Date(a.decidedAt).getTime()).toBe(24 * 3600 * 1000);
-    await admin('cell-a', "UPDATE cell.bulk_exports SET expires_at = now() - interval '1 second' WHERE id = $1", [id]);
+    await pastExpiry(id);
     // Reads show the state as of now, before anything has marked it.
     const shown = await auditor.call('GET', `/v1/exports/${id}`);
     expect(shown.body).toMatchObject({ state: 'expired', decidedBy: a.decidedBy, recordIdsSha256: a.recordIdsSha256 });
@@ -397,12 +415,12 @@ describe('downloads', () => {
   it('are refused before approval; an undecided request expires with its sealed key erased', async () => {
     const req = await requestExport(alice, { dataset: 'test_offices' });
     expect((await download(alice, req.id)).json().code).toBe('export_not_approved');
-    await admin('cell-a', "UPDATE cell.bulk_exports SET expires_at = now() - interval '1 second' WHERE id = $1", [req.id]);
+    await pastExpiry(req.id);
     const late = await bob.call('POST', `/v1/exports/${req.id}/approve`, { version: 1 });
     expect(late.status).toBe(410);
     expect(late.body.code).toBe('export_expired');
     expect((await bob.call('GET', `/v1/exports/${req.id}`)).body).toMatchObject({ state: 'expired', decidedBy: null });
-    expect((await admin('cell-a', 'SELECT 1 FROM cell.bulk_exports WHERE id = $1 AND export_key_sealed IS NULL', [req.id])).length).toBe(1);
+    expect(await sealedKeyErased(req.id)).toBe(true);
   });
 });
 
@@ -415,7 +433,7 @@ describe('rejection', () => {
     expect((await download(alice, req.id)).json().code).toBe('export_not_approved');
     expect((await bob.call('POST', `/v1/exports/${req.id}/approve`, { version: 1 })).body.code).toBe('conflict');
     expect((await bob.call('POST', `/v1/exports/${req.id}/approve`, { version: 2 })).body.code).toBe('export_not_pending');
-    expect((await admin('cell-a', 'SELECT 1 FROM cell.bulk_exports WHERE id = $1 AND export_key_sealed IS NULL', [req.id])).length).toBe(1);
+    expect(await sealedKeyErased(req.id)).toBe(true);
     const trail = await entriesAbout(req.id);
     expect(trail.map((e) => `${e.kind}:${e.outcome.result}`)).toEqual(['export_requested:success', 'export_rejected:success', 'export_downloaded:refused']);
     expect(trail[1]).toMatchObject({ purpose: 'system_migration', outcome: { result: 'success' } });

@@ -110,11 +110,13 @@ export async function decryptExportFile(options: DecryptOptions, io: ExportCliIo
   const reader = new ExportFileReader(key);
   key.fill(0);
   let bytes = 0;
-  let first = true;
+  // The BOM goes out with the first authenticated plaintext, so a file that fails at once writes nothing at all.
+  // (`end` always returns the last chunk, even of an empty CSV, so the BOM always goes out on success.)
+  let bomPending = options.bom === true;
   const emit = async (pieces: Buffer[]) => {
     for (const p of pieces) {
-      if (first && options.bom) await sink.write(UTF8_BOM);
-      first = false;
+      if (bomPending) await sink.write(UTF8_BOM);
+      bomPending = false;
       bytes += p.length;
       await sink.write(p);
     }
@@ -122,7 +124,6 @@ export async function decryptExportFile(options: DecryptOptions, io: ExportCliIo
   try {
     for await (const chunk of createReadStream(options.input, { highWaterMark: 1024 * 1024 })) await emit(reader.push(chunk as Buffer));
     await emit(reader.end());
-    if (first && options.bom) await sink.write(UTF8_BOM);
     await sink.commit();
     return { ok: true, exportId: reader.info?.exportId ?? null, bytes, failure: null };
   } catch (err) {

@@ -116,8 +116,8 @@ export interface RegisteredDataset extends ExportDataset {
 }
 
 export class ExportDatasetRegistry {
-  private readonly datasets = new Map<string, RegisteredDataset>();
-  private readonly originals = new Map<string, ExportDataset>();
+  /** By name: the dataset as registered (to tell a repeated import from a second dataset of that name) and its validating wrapper. */
+  private readonly datasets = new Map<string, { readonly original: ExportDataset; readonly registered: RegisteredDataset }>();
 
   register(dataset: ExportDataset): RegisteredDataset {
     if (!NAME.test(dataset.name)) throw new TypeError('export dataset: name must be snake_case');
@@ -130,30 +130,30 @@ export class ExportDatasetRegistry {
     }
     const freeText = freeTextIn(dataset.filterSchema);
     if (freeText) throw new TypeError(`export dataset ${dataset.name}: the filter would admit personal data (${freeText})`);
-    const existing = this.originals.get(dataset.name);
-    if (existing === dataset) return this.datasets.get(dataset.name)!;
+    const existing = this.datasets.get(dataset.name);
+    if (existing?.original === dataset) return existing.registered;
     if (existing) throw new TypeError(`export dataset ${dataset.name} is registered twice`);
     // The same strict validator as request bodies: no coercion, unknown fields refused, defaults applied.
     const validate = validatorCompiler({ schema: dataset.filterSchema, httpPart: 'body', method: 'POST', url: '/v1/exports' } as never) as ValidateFunction;
     const registered: RegisteredDataset = {
       ...dataset,
+      // Called on the dataset itself: a spread does not copy a class's methods, nor keep `this`.
       rows: (ctx) => dataset.rows(ctx),
       validateFilter(filter) {
         if (validate(filter)) return [];
         return fieldErrorsFrom(validate.errors ?? [], 'body/filter');
       },
     };
-    this.datasets.set(dataset.name, registered);
-    this.originals.set(dataset.name, dataset);
+    this.datasets.set(dataset.name, { original: dataset, registered });
     return registered;
   }
 
   get(name: string): RegisteredDataset | undefined {
-    return this.datasets.get(name);
+    return this.datasets.get(name)?.registered;
   }
 
   list(): RegisteredDataset[] {
-    return [...this.datasets.values()].sort((a, b) => a.name.localeCompare(b.name));
+    return [...this.datasets.values()].map((d) => d.registered).sort((a, b) => a.name.localeCompare(b.name));
   }
 }
 

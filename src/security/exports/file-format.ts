@@ -75,7 +75,7 @@ export function generateExportKey(): Buffer {
 }
 
 export function encodeExportKey(key: Uint8Array): string {
-  if (key.length !== KEY_LENGTH) throw new ExportKeyError('an export key has 32 bytes');
+  checkKey(key);
   return Buffer.from(key).toString('base64url');
 }
 
@@ -151,6 +151,7 @@ export function readHeader(header: Uint8Array): HeaderInfo {
  */
 export class ExportFileWriter {
   readonly header: Buffer;
+  readonly chunkSize: number;
   private readonly key: KeyObject;
   private readonly prefix: Buffer;
   private pending: Buffer[] = [];
@@ -173,8 +174,6 @@ export class ExportFileWriter {
     this.key = encryptionKey(exportKey, start);
     this.chunkSize = chunkSize;
   }
-
-  readonly chunkSize: number;
 
   /** Adds plaintext; returns the chunks it completed (possibly none). */
   write(data: Uint8Array): Buffer[] {

@@ -68,19 +68,19 @@ class PartSink {
 
 export async function generateExportFile(
   db: pg.ClientBase,
-  options: { exportId: string; dataset: RegisteredDataset; filter: unknown; keys: MunicipalityKeys; exportKey: Uint8Array; chunkSize?: number },
+  options: { exportId: string; dataset: RegisteredDataset; filter: unknown; keys: MunicipalityKeys; exportKey: Uint8Array },
 ): Promise<GeneratedFile> {
   const { exportId, dataset } = options;
-  const writer = new ExportFileWriter(options.exportKey, exportId, options.chunkSize ? { chunkSize: options.chunkSize } : {});
+  const writer = new ExportFileWriter(options.exportKey, exportId);
   const sink = new PartSink(db, exportId);
   await sink.add([writer.header]);
-  const columns = dataset.columns.length;
+  const columnCount = dataset.columns.length;
   let csv = csvRecord(dataset.columns.map((c) => c.name));
   let ids: string[] = [];
   let rowCount = 0;
 
   for await (const row of dataset.rows({ db, keys: options.keys, filter: options.filter })) {
-    if (row.values.length !== columns) throw new DatasetContractError(`dataset ${dataset.name}: a row has ${row.values.length} values for ${columns} columns`);
+    if (row.values.length !== columnCount) throw new DatasetContractError(`dataset ${dataset.name}: a row has ${row.values.length} values for ${columnCount} columns`);
     for (const v of row.values) if (v !== null && typeof v !== 'string') throw new DatasetContractError(`dataset ${dataset.name}: values must be strings or null`);
     if (typeof row.id !== 'string' || !RECORD_ID.test(row.id) || LONG_DIGITS.test(row.id)) {
       throw new DatasetContractError(`dataset ${dataset.name}: row ${rowCount} has an id that is not a platform record id`);

@@ -33,7 +33,6 @@ export const EXPORT_PURPOSES = [
   { code: 'audit', ja: '監査・点検', en: 'Audit and inspection' },
   { code: 'other', ja: 'その他（理由に記載）', en: 'Other (see the reason)' },
 ] as const;
-export type ExportPurpose = (typeof EXPORT_PURPOSES)[number]['code'];
 export const EXPORT_PURPOSE_CODES = EXPORT_PURPOSES.map((p) => p.code);
 
 export interface ExportFacts {
@@ -79,8 +78,4 @@ export function downloadRefusal(e: ExportFacts, actor: Actor, now: Date): Refusa
   if (e.state !== 'approved') return { problem: 'export_not_approved', audited: true };
   if (e.downloads >= e.maxDownloads) return { problem: 'export_download_limit', audited: true };
   return null;
-}
-
-export function hoursAfter(t: Date, hours: number): Date {
-  return new Date(t.getTime() + hours * 3_600_000);
 }

@@ -8,18 +8,19 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
+import type pg from 'pg';
 import { Type } from 'typebox';
-import { principalOf } from '../../identity/http.js';
-import type { Role } from '../../identity/roles.js';
+import { IdParams, principalOf } from '../../identity/http.js';
+import type { Principal, Role } from '../../identity/roles.js';
 import { fieldError, Problem } from '../../platform/errors.js';
-import type { App, Platform, TenantContext } from '../../platform/http/server.js';
+import { tenantOf, type App, type Platform, type TenantContext } from '../../platform/http/server.js';
 import { Cursor, Limit, Page, Text, Uuid } from '../../platform/http/schemas.js';
 import type { RecordRef } from '../audit/entry.js';
 import type { EntryKind } from '../audit/catalogue.js';
 import { recordAction } from '../audit/record.js';
 import { EXPORT_DATASETS } from './datasets.js';
 import { encodeExportKey, generateExportKey } from './file-format.js';
-import { DatasetContractError, generateExportFile } from './generate.js';
+import { DatasetContractError, generateExportFile, type GeneratedFile } from './generate.js';
 import { decisionRefusal, downloadRefusal, EXPORT_POLICY, EXPORT_PURPOSE_CODES, EXPORT_PURPOSES, EXPORT_STATES, type Refusal } from './policy.js';
 import {
   countDownload,
@@ -32,9 +33,10 @@ import {
   markApproved,
   markRejected,
   readFileParts,
-  readRecordIds,
-  sealedFields,
+  recordIdBatches,
+  recordIdLines,
   type ExportRecord,
+  type SealedFields,
 } from './store.js';
 
 const ADMINS: Role[] = ['municipal_admin'];
@@ -69,14 +71,7 @@ const CreatedSchema = Type.Object({
   reason: Type.String(),
   exportKey: Type.String({ description: 'The key to decrypt the file (base64url, 256 bits). Shown only in this response: keep it; nobody can show it again.' }),
 });
-const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
 const Decision = Type.Object({ version: Type.Integer({ minimum: 1, description: 'The version you read (otherwise 409 conflict)' }) }, { additionalProperties: false });
-
-function tenantOf(request: { tenant: TenantContext | null }): TenantContext {
-  // The server sets this for every route declared tenant-scoped; its absence is a wiring fault.
-  if (!request.tenant) throw new Problem('internal_error');
-  return request.tenant;
-}
 
 const hex = (b: Buffer | null) => (b ? b.toString('hex') : null);
 
@@ -105,10 +100,38 @@ function present(e: ExportRecord) {
 
 const exportRef = (id: string): RecordRef => ({ resource: 'bulk_exports', ids: [id] });
 
-/** Records a refused attempt (when it is worth recording) and throws its problem. */
-async function refuse(platform: Platform, request: FastifyRequest, kind: EntryKind, refusal: Refusal, id: string, purpose: string): Promise<never> {
-  if (refusal.audited) await recordAction(platform, request, kind, { refused: refusal.problem, records: [exportRef(id)], purpose });
-  throw new Problem(refusal.problem);
+type LockedExport = ExportRecord & SealedFields;
+
+/** A decision's refusal, given the version the decider read. */
+const refusalOfDecision = (version: number) => (e: LockedExport, actor: Principal, now: Date) => decisionRefusal(e, actor, version, now);
+
+/**
+ * The common path of a decision or a download: expire what is due, then, in
+ * the route's tenant transaction, lock the export, refuse if `refusalOf` says
+ * so (recording the attempt when it is worth recording: audit `kind`), else
+ * `act` on it. A foreign id is not found, like a missing one.
+ */
+async function onLockedExport<T>(
+  platform: Platform,
+  request: FastifyRequest,
+  id: string,
+  kind: EntryKind,
+  refusalOf: (e: LockedExport, actor: Principal, now: Date) => Refusal | null,
+  act: (db: pg.PoolClient, e: LockedExport, actor: Principal) => Promise<T>,
+): Promise<T> {
+  const tenant = tenantOf(request);
+  const principal = principalOf(request);
+  await expireFirst(tenant);
+  return tenant.run(async (db) => {
+    const e = await findExport(db, id, { forUpdate: true });
+    if (!e) throw new Problem('not_found');
+    const refusal = refusalOf(e, principal, new Date());
+    if (refusal) {
+      if (refusal.audited) await recordAction(platform, request, kind, { refused: refusal.problem, records: [exportRef(id)], purpose: e.purpose });
+      throw new Problem(refusal.problem);
+    }
+    return act(db, e, principal);
+  });
 }
 
 export function exportRoutes(app: App, platform: Platform): void {
@@ -243,13 +266,10 @@ export function exportRoutes(app: App, platform: Platform): void {
     },
     async (request) => {
       const tenant = tenantOf(request);
-      const { e, sealed } = await tenant.run(async (db) => {
-        const e = await findExport(db, request.params.id);
-        if (!e) throw new Problem('not_found');
-        return { e, sealed: (await sealedFields(db, e.id))! };
-      });
+      const e = await tenant.run((db) => findExport(db, request.params.id));
+      if (!e) throw new Problem('not_found');
       const keys = await platform.keys.forMunicipality(tenant.municipalityCode);
-      return { ...present(e), reason: await keys.openText(EXPORT_REASON_SEALED.field(e.id), sealed.reason) };
+      return { ...present(e), reason: await keys.openText(EXPORT_REASON_SEALED.field(e.id), e.reasonSealed) };
     },
   );
 
@@ -266,38 +286,20 @@ export function exportRoutes(app: App, platform: Platform): void {
       },
     },
     async (request) => {
-      const tenant = tenantOf(request);
-      const principal = principalOf(request);
       const id = request.params.id;
-      await expireFirst(tenant);
-      return tenant.run(async (db) => {
-        const e = await findExport(db, id, { forUpdate: true });
-        if (!e) throw new Problem('not_found');
-        const refusal = decisionRefusal(e, principal, request.body.version, new Date());
-        if (refusal) return refuse(platform, request, 'export_approved', refusal, id, e.purpose);
+      return onLockedExport(platform, request, id, 'export_approved', refusalOfDecision(request.body.version), async (db, e, principal) => {
         const dataset = EXPORT_DATASETS.get(e.dataset);
         if (!dataset) {
           request.log.error({ dataset: e.dataset }, 'bulk export of a dataset no longer registered');
           throw new Problem('internal_error');
         }
-        const keys = await platform.keys.forMunicipality(tenant.municipalityCode);
-        const sealed = await sealedFields(db, id);
         // A pending request always holds its sealed key (insertExport writes it; only decisions and expiry erase it).
-        if (!sealed?.exportKey) throw new Problem('internal_error');
-        const exportKey = await keys.open(EXPORT_KEY_SEALED.field(id), sealed.exportKey);
+        if (!e.exportKeySealed) throw new Problem('internal_error');
+        const keys = await platform.keys.forMunicipality(tenantOf(request).municipalityCode);
+        const exportKey = await keys.open(EXPORT_KEY_SEALED.field(id), e.exportKeySealed);
+        let file: GeneratedFile;
         try {
-          const file = await generateExportFile(db, { exportId: id, dataset, filter: e.filter, keys, exportKey });
-          const approved = await markApproved(db, id, principal.accountId, { ttlHours: EXPORT_POLICY.downloadTtlHours, ...file });
-          // Inside the transaction: no entry, no file. The digests bind the evidence into the signed log.
-          await recordAction(platform, request, 'export_approved', {
-            purpose: e.purpose,
-            records: [
-              exportRef(id),
-              { resource: 'bulk_export_record_ids_sha256', ids: [file.recordIdsSha256.toString('hex')] },
-              { resource: 'bulk_export_file_sha256', ids: [file.fileSha256.toString('hex')] },
-            ],
-          });
-          return present(approved);
+          file = await generateExportFile(db, { exportId: id, dataset, filter: e.filter, keys, exportKey });
         } catch (err) {
           if (err instanceof DatasetContractError) {
             request.log.error({ err: { message: err.message } }, 'export dataset broke its contract');
@@ -307,6 +309,17 @@ export function exportRoutes(app: App, platform: Platform): void {
         } finally {
           exportKey.fill(0);
         }
+        const approved = await markApproved(db, id, principal.accountId, { ttlHours: EXPORT_POLICY.downloadTtlHours, ...file });
+        // Inside the transaction: no entry, no file. The digests bind the evidence into the signed log.
+        await recordAction(platform, request, 'export_approved', {
+          purpose: e.purpose,
+          records: [
+            exportRef(id),
+            { resource: 'bulk_export_record_ids_sha256', ids: [file.recordIdsSha256.toString('hex')] },
+            { resource: 'bulk_export_file_sha256', ids: [file.fileSha256.toString('hex')] },
+          ],
+        });
+        return present(approved);
       });
     },
   );
@@ -318,15 +331,8 @@ export function exportRoutes(app: App, platform: Platform): void {
       schema: { tags: ['exports'], summary: 'Reject a bulk export requested by another admin', params: IdParams, body: Decision, response: { 200: ExportSchema } },
     },
     async (request) => {
-      const tenant = tenantOf(request);
-      const principal = principalOf(request);
       const id = request.params.id;
-      await expireFirst(tenant);
-      return tenant.run(async (db) => {
-        const e = await findExport(db, id, { forUpdate: true });
-        if (!e) throw new Problem('not_found');
-        const refusal = decisionRefusal(e, principal, request.body.version, new Date());
-        if (refusal) return refuse(platform, request, 'export_rejected', refusal, id, e.purpose);
+      return onLockedExport(platform, request, id, 'export_rejected', refusalOfDecision(request.body.version), async (db, e, principal) => {
         const rejected = await markRejected(db, id, principal.accountId);
         await recordAction(platform, request, 'export_rejected', { records: [exportRef(id)], purpose: e.purpose });
         return present(rejected);
@@ -347,15 +353,8 @@ export function exportRoutes(app: App, platform: Platform): void {
       },
     },
     async (request, reply) => {
-      const tenant = tenantOf(request);
-      const principal = principalOf(request);
       const id = request.params.id;
-      await expireFirst(tenant);
-      const e = await tenant.run(async (db) => {
-        const e = await findExport(db, id, { forUpdate: true });
-        if (!e) throw new Problem('not_found');
-        const refusal = downloadRefusal(e, principal, new Date());
-        if (refusal) return refuse(platform, request, 'export_downloaded', refusal, id, e.purpose);
+      const counted = await onLockedExport(platform, request, id, 'export_downloaded', downloadRefusal, async (db, e) => {
         const counted = await countDownload(db, id);
         await recordAction(platform, request, 'export_downloaded', {
           purpose: e.purpose,
@@ -365,10 +364,10 @@ export function exportRoutes(app: App, platform: Platform): void {
       });
       void reply
         .header('content-type', 'application/octet-stream')
-        .header('content-disposition', `attachment; filename="${e.dataset}-${e.id}.csv.mcx"`)
-        .header('content-length', String(e.fileSize))
-        .header('repr-digest', `sha-256=:${e.fileSha256!.toString('base64')}:`);
-      return reply.send(Readable.from(fileParts(tenant, id, e.fileSize!)));
+        .header('content-disposition', `attachment; filename="${counted.dataset}-${counted.id}.csv.mcx"`)
+        .header('content-length', String(counted.fileSize))
+        .header('repr-digest', `sha-256=:${counted.fileSha256!.toString('base64')}:`);
+      return reply.send(Readable.from(fileParts(tenantOf(request), id, counted.fileSize!)));
     },
   );
 
@@ -388,7 +387,7 @@ export function exportRoutes(app: App, platform: Platform): void {
       if (!e) throw new Problem('not_found');
       void reply.header('content-type', 'text/plain; charset=utf-8');
       if (e.recordIdsSha256) void reply.header('repr-digest', `sha-256=:${e.recordIdsSha256.toString('base64')}:`);
-      return reply.send(Readable.from(recordIdLines(tenant, e.id)));
+      return reply.send(Readable.from(recordIdList(tenant, e.id)));
     },
   );
 }
@@ -420,13 +419,7 @@ async function* fileParts(tenant: TenantContext, id: string, size: number): Asyn
   if (sent !== size) throw new Error('bulk export file: incomplete');
 }
 
-async function* recordIdLines(tenant: TenantContext, id: string): AsyncGenerator<Buffer> {
-  const batch = 10_000;
-  let after: string | null = null;
-  for (;;) {
-    const ids = await tenant.run((db) => readRecordIds(db, id, after, batch));
-    if (ids.length > 0) yield Buffer.from(ids.map((r) => `${r}\n`).join(''), 'latin1');
-    if (ids.length < batch) return;
-    after = ids.at(-1)!;
-  }
+/** The evidence list as sent: a short transaction per batch, as for the file. */
+async function* recordIdList(tenant: TenantContext, id: string): AsyncGenerator<Buffer> {
+  for await (const ids of recordIdBatches((read) => tenant.run(read), id)) yield recordIdLines(ids);
 }

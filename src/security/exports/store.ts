@@ -34,8 +34,14 @@ export interface ExportRecord {
   readonly fileSize: number | null;
   readonly downloads: number;
   readonly maxDownloads: number;
-  readonly lastDownloadedAt: Date | null;
   readonly version: number;
+}
+
+/** The sealed columns of one export, read with it (never listed, never sent). */
+export interface SealedFields {
+  readonly reasonSealed: Buffer;
+  /** Null once decided or expired: from then on only the requester holds the key. */
+  readonly exportKeySealed: Buffer | null;
 }
 
 interface Row {
@@ -56,8 +62,12 @@ interface Row {
   file_size: string | null;
   downloads: number;
   max_downloads: number;
-  last_downloaded_at: Date | null;
   version: number;
+}
+
+interface SealedRow extends Row {
+  reason_sealed: Buffer;
+  export_key_sealed: Buffer | null;
 }
 
 /**
@@ -67,7 +77,7 @@ interface Row {
 const STATE = `(CASE WHEN state IN ('requested', 'approved') AND expires_at <= now() THEN 'expired' ELSE state END)`;
 
 const COLUMNS = `id, dataset, filter, purpose, ${STATE} AS state, requested_by, requested_at, decided_by, decided_at, expires_at,
-  row_count, record_count, record_ids_sha256, file_sha256, file_size, downloads, max_downloads, last_downloaded_at, version`;
+  row_count, record_count, record_ids_sha256, file_sha256, file_size, downloads, max_downloads, version`;
 
 const num = (v: string | null) => (v === null ? null : Number(v));
 
@@ -90,9 +100,14 @@ function fromRow(r: Row): ExportRecord {
     fileSize: num(r.file_size),
     downloads: r.downloads,
     maxDownloads: r.max_downloads,
-    lastDownloadedAt: r.last_downloaded_at,
     version: r.version,
   };
+}
+
+/** The row a decision or a download changed; the route holds its lock, so it cannot have gone. */
+function updatedUnderLock(rows: Row[]): ExportRecord {
+  if (!rows[0]) throw new Error('export changed under its row lock');
+  return fromRow(rows[0]);
 }
 
 /**
@@ -143,17 +158,14 @@ export async function insertExport(
   return fromRow(rows[0]!);
 }
 
-export async function findExport(db: pg.ClientBase, id: string, options: { forUpdate?: boolean } = {}): Promise<ExportRecord | null> {
-  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM cell.bulk_exports WHERE id = $1${options.forUpdate ? ' FOR UPDATE' : ''}`, [id]);
-  return rows[0] ? fromRow(rows[0]) : null;
-}
-
-export async function sealedFields(db: pg.ClientBase, id: string): Promise<{ reason: Buffer; exportKey: Buffer | null } | null> {
-  const { rows } = await db.query<{ reason_sealed: Buffer; export_key_sealed: Buffer | null }>(
-    'SELECT reason_sealed, export_key_sealed FROM cell.bulk_exports WHERE id = $1',
+/** One export with its sealed columns (the reason to show, the export key to approve with), in one query. */
+export async function findExport(db: pg.ClientBase, id: string, options: { forUpdate?: boolean } = {}): Promise<(ExportRecord & SealedFields) | null> {
+  const { rows } = await db.query<SealedRow>(
+    `SELECT ${COLUMNS}, reason_sealed, export_key_sealed FROM cell.bulk_exports WHERE id = $1${options.forUpdate ? ' FOR UPDATE' : ''}`,
     [id],
   );
-  return rows[0] ? { reason: rows[0].reason_sealed, exportKey: rows[0].export_key_sealed } : null;
+  const r = rows[0];
+  return r ? { ...fromRow(r), reasonSealed: r.reason_sealed, exportKeySealed: r.export_key_sealed } : null;
 }
 
 export interface ExportFilter {
@@ -189,8 +201,7 @@ export async function markRejected(db: pg.ClientBase, id: string, decidedBy: str
       WHERE id = $1 AND state = 'requested' RETURNING ${COLUMNS}`,
     [id, decidedBy],
   );
-  if (!rows[0]) throw new Error('export changed under its row lock');
-  return fromRow(rows[0]);
+  return updatedUnderLock(rows);
 }
 
 export async function markApproved(
@@ -206,8 +217,7 @@ export async function markApproved(
       WHERE id = $1 AND state = 'requested' RETURNING ${COLUMNS}`,
     [id, decidedBy, file.ttlHours, file.rowCount, file.recordCount, file.recordIdsSha256, file.fileSha256, file.fileSize],
   );
-  if (!rows[0]) throw new Error('export changed under its row lock');
-  return fromRow(rows[0]);
+  return updatedUnderLock(rows);
 }
 
 export async function countDownload(db: pg.ClientBase, id: string): Promise<ExportRecord> {
@@ -216,8 +226,7 @@ export async function countDownload(db: pg.ClientBase, id: string): Promise<Expo
       WHERE id = $1 AND state = 'approved' AND downloads < max_downloads RETURNING ${COLUMNS}`,
     [id],
   );
-  if (!rows[0]) throw new Error('export changed under its row lock');
-  return fromRow(rows[0]);
+  return updatedUnderLock(rows);
 }
 
 export async function insertFilePart(db: pg.ClientBase, exportId: string, part: number, data: Buffer): Promise<void> {
@@ -248,7 +257,7 @@ export async function insertRecordIds(db: pg.ClientBase, exportId: string, ids: 
 }
 
 /** Up to `limit` record ids after `after`, in byte order. */
-export async function readRecordIds(db: pg.ClientBase, exportId: string, after: string | null, limit: number): Promise<string[]> {
+async function readRecordIds(db: pg.ClientBase, exportId: string, after: string | null, limit: number): Promise<string[]> {
   const { rows } = await db.query<{ record_id: string }>(
     `SELECT record_id FROM cell.bulk_export_records WHERE export_id = $1 AND ($2::text IS NULL OR record_id > $2) ORDER BY record_id LIMIT $3`,
     [exportId, after, limit],
@@ -256,16 +265,42 @@ export async function readRecordIds(db: pg.ClientBase, exportId: string, after: 
   return rows.map((r) => r.record_id);
 }
 
-/** The evidence digest: SHA-256 over the record ids in byte order, each followed by a line feed; and their number. */
+const RECORD_ID_BATCH = 10_000;
+
+/**
+ * The evidence list of an export, a batch of ids at a time, in byte order.
+ * `run` gives each batch its client: the approving transaction (for the digest)
+ * or a short transaction per batch (for GET …/record-ids, so that no
+ * transaction stays open while a long list is sent).
+ */
+export async function* recordIdBatches(
+  run: (read: (db: pg.ClientBase) => Promise<string[]>) => Promise<string[]>,
+  exportId: string,
+): AsyncGenerator<string[]> {
+  let after: string | null = null;
+  for (;;) {
+    const ids = await run((db) => readRecordIds(db, exportId, after, RECORD_ID_BATCH));
+    if (ids.length > 0) yield ids;
+    if (ids.length < RECORD_ID_BATCH) return;
+    after = ids.at(-1)!;
+  }
+}
+
+/**
+ * A batch as the list is written: each id followed by a line feed. The digest
+ * and the body of GET …/record-ids both come from here, so they cannot drift apart.
+ */
+export function recordIdLines(ids: readonly string[]): Buffer {
+  return Buffer.from(ids.map((id) => `${id}\n`).join(''), 'latin1');
+}
+
+/** The evidence digest (record_ids_sha256): SHA-256 of the whole list; and the number of ids. */
 export async function recordIdsDigest(db: pg.ClientBase, exportId: string): Promise<{ sha256: Buffer; count: number }> {
   const hash = createHash('sha256');
   let count = 0;
-  let after: string | null = null;
-  for (;;) {
-    const ids = await readRecordIds(db, exportId, after, 10_000);
-    for (const id of ids) hash.update(`${id}\n`, 'latin1');
+  for await (const ids of recordIdBatches((read) => read(db), exportId)) {
+    hash.update(recordIdLines(ids));
     count += ids.length;
-    if (ids.length < 10_000) return { sha256: hash.digest(), count };
-    after = ids.at(-1)!;
   }
+  return { sha256: hash.digest(), count };
 }
