@@ -91,7 +91,7 @@ export function toEraDate(isoDate: string): EraDate {
 
 const KANJI_DIGITS = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'] as const;
 
-/** 1–99 in kanji as dates write them: 八, 十, 十一, 二十一, 六十四. */
+/** 1–99 in kanji numerals, as dates and addresses (丁目) write them: 八, 十, 十一, 二十一, 六十四. */
 export function kanjiNumber(n: number): string {
   if (!Number.isInteger(n) || n < 1 || n > 99) throw new RangeError(`kanjiNumber: ${n} is outside 1–99`);
   const tens = Math.floor(n / 10);

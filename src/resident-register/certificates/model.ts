@@ -51,8 +51,9 @@ export const CERTIFICATE_TITLES: Readonly<Record<CertificateKind, string>> = {
 export const STANDINGS = ['self_or_household', 'public_body', 'third_party'] as const;
 export type Standing = (typeof STANDINGS)[number];
 
-/** Items that print only on request and only for some standings. */
-export type RestrictedItem = 'myNumber' | 'residentCode' | 'domicile' | 'foreignResidentItems';
+/** Items that print only on request and only for some standings; each is a flag of CertificateOptions. */
+export const RESTRICTED_ITEMS = ['myNumber', 'residentCode', 'domicile', 'foreignResidentItems'] as const;
+export type RestrictedItem = (typeof RESTRICTED_ITEMS)[number];
 
 export const ALLOWED_ITEMS: Readonly<Record<Standing, readonly RestrictedItem[]>> = {
   self_or_household: ['myNumber', 'residentCode', 'domicile', 'foreignResidentItems'],
@@ -203,7 +204,8 @@ const STATEMENTS: Readonly<Record<CertificateKind, string>> = {
   move_out: '上記の者は、転出の届出をしたことを証明する。',
 };
 
-const MAX_CERTIFICATE_NUMBER_BYTES = 64;
+/** The longest certificate number, in bytes of UTF-8: also what the signed code's payload can carry (./seal.ts). */
+export const MAX_CERTIFICATE_NUMBER_BYTES = 64;
 
 /** Decides what the certificate prints. Pure; throws CertificateError when the request must be refused. */
 export function certificateContent(request: CertificateRequest): CertificateContent {
@@ -317,7 +319,7 @@ function checkRequest(request: CertificateRequest): void {
     throw new CertificateError('standing_not_permitted', 'a move-out certificate is issued only to the persons moving out or their household');
   }
   const allowed = ALLOWED_ITEMS[request.standing];
-  for (const item of ['myNumber', 'residentCode', 'domicile', 'foreignResidentItems'] as const) {
+  for (const item of RESTRICTED_ITEMS) {
     if (options[item] === true && !allowed.includes(item)) {
       throw new CertificateError('item_not_permitted', `${item} may not be printed for a ${request.standing} request`);
     }
@@ -338,7 +340,7 @@ function checkRequest(request: CertificateRequest): void {
   }
   if (kind === 'resident_items') {
     const chosen = options.items ?? [];
-    if (chosen.length === 0 && !options.myNumber && !options.residentCode && !options.domicile && !options.foreignResidentItems) {
+    if (chosen.length === 0 && !RESTRICTED_ITEMS.some((item) => options[item])) {
       throw new CertificateError('items_missing', 'a 住民票記載事項証明書 needs at least one item besides the name');
     }
     for (const item of chosen) {

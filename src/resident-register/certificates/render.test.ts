@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { certificateContent, type CertificateContent, type CertificateRequest } from './model.js';
 import { qrModules, renderCertificatePdf, RenderError } from './render.js';
-import { ed25519Signer, signCertificate, verifyCertificateCode } from './seal.js';
+import { certificateSigner, signCertificate, verifyCertificateCode } from './seal.js';
 import { ADDRESS, HANAKO, HOUSEHOLD, KIM, request, TARO } from './test-fixtures.js';
 
-const signer = ed25519Signer(generateKeyPairSync('ed25519').privateKey);
+const signer = certificateSigner(generateKeyPairSync('ed25519').privateKey);
 const ALL = { myNumber: true, domicile: true, residentCode: true };
 
 async function issue(req: CertificateRequest, compress = true): Promise<{ content: CertificateContent; code: string; pdf: Uint8Array; text: string }> {

@@ -103,6 +103,7 @@ export function defaultCertificateFont(): CertificateFont {
   return defaultFont;
 }
 
+/** Fonts parsed once per byte array, for the glyph checks and for PDFKit. */
 const parsedFonts = new WeakMap<Uint8Array, fontkit.Font>();
 
 function parseFont(bytes: Uint8Array): fontkit.Font {
@@ -171,8 +172,10 @@ export async function renderCertificatePdf(content: CertificateContent, options:
       ModDate: issued,
     },
   });
-  doc.registerFont('regular', Buffer.from(font.regular));
-  doc.registerFont('bold', Buffer.from(font.bold ?? font.regular));
+  // PDFKit also takes a parsed fontkit font (its types only list bytes): passing the one parsed for the glyph
+  // check spares a copy of the font file (megabytes) and a second parse on every render.
+  doc.registerFont('regular', parseFont(font.regular) as unknown as Uint8Array);
+  doc.registerFont('bold', parseFont(font.bold ?? font.regular) as unknown as Uint8Array);
 
   const bytes = collect(doc);
   const modules = qrModules(options.qr);

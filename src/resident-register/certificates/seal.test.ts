@@ -4,10 +4,10 @@ import { canonicalJson } from '../../security/audit/canonical-json.js';
 import { certificateContent } from './model.js';
 import {
   CertificateCodeError,
+  certificateSigner,
   checkContentDigest,
   contentDigest,
   decodeCertificateCode,
-  ed25519Signer,
   keyIdOf,
   signCertificate,
   verifyCertificateCode,
@@ -15,8 +15,8 @@ import {
 } from './seal.js';
 import { HOUSEHOLD, request } from './test-fixtures.js';
 
-const signer = ed25519Signer(generateKeyPairSync('ed25519').privateKey);
-const otherSigner = ed25519Signer(generateKeyPairSync('ed25519').privateKey);
+const signer = certificateSigner(generateKeyPairSync('ed25519').privateKey);
+const otherSigner = certificateSigner(generateKeyPairSync('ed25519').privateKey);
 const content = certificateContent(request('resident_copy_household', { persons: HOUSEHOLD, certificateNumber: '千代田-2026-000123' }));
 
 const errorCode = (fn: () => unknown) => {

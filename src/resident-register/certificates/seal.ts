@@ -26,14 +26,14 @@
 
 import { createHash, createPublicKey, randomBytes, sign as cryptoSign, timingSafeEqual, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { canonicalJson } from '../../security/audit/canonical-json.js';
-import { CERTIFICATE_KINDS, type CertificateContent, type CertificateKind } from './model.js';
+import { privateKeyObject, type Ed25519PrivateKey } from '../../security/audit/signer.js';
+import { CERTIFICATE_KINDS, MAX_CERTIFICATE_NUMBER_BYTES, type CertificateContent, type CertificateKind } from './model.js';
 
 export const CODE_PREFIX = 'MC1';
 const PAYLOAD_VERSION = 1;
 const DIGEST_BYTES = 32;
 const TOKEN_BYTES = 16;
 const KEY_ID_BYTES = 8;
-const MAX_NUMBER_BYTES = 64;
 const ED25519_SIGNATURE_BYTES = 64;
 const ED25519_PUBLIC_KEY_BYTES = 32;
 
@@ -65,7 +65,11 @@ export interface CertificatePayload {
   readonly verificationToken: string;
 }
 
-/** Anything that signs with an Ed25519 key: a KeyObject in process (ed25519Signer) or a key held elsewhere. */
+/**
+ * Anything that signs with an Ed25519 key: a key in process (certificateSigner)
+ * or a key held elsewhere. The audit log's CheckpointSigner has these two
+ * members too, so an HSM-backed signer made for it serves here as well.
+ */
 export interface CertificateSigner {
   /** Raw Ed25519 signature (64 bytes) of message. */
   sign(message: Uint8Array): Promise<Uint8Array>;
@@ -106,7 +110,7 @@ export async function signCertificate(content: CertificateContent, signer: Certi
   const number = Buffer.from(content.certificateNumber, 'utf8');
   if (kind < 0) throw new CertificateCodeError('bad_format', `unknown kind ${content.kind}`);
   if (!/^\d{6}$/.test(content.municipality.code)) throw new CertificateCodeError('bad_format', 'municipality code must be six digits');
-  if (number.length < 1 || number.length > MAX_NUMBER_BYTES) throw new CertificateCodeError('bad_format', `certificate number must be 1–${MAX_NUMBER_BYTES} bytes`);
+  if (number.length < 1 || number.length > MAX_CERTIFICATE_NUMBER_BYTES) throw new CertificateCodeError('bad_format', `certificate number must be 1–${MAX_CERTIFICATE_NUMBER_BYTES} bytes`);
   const date = dateNumber(content.issuedOn);
 
   const payload = Buffer.concat([
@@ -174,19 +178,29 @@ export function checkContentDigest(payload: CertificatePayload, content: Certifi
   if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) {
     throw new CertificateCodeError('content_mismatch', 'the content does not match the digest the code was signed over');
   }
+  checkSameCertificate(payload, content);
+}
+
+/** Whether content names the certificate the code names (kind, number, issue date, municipality). Throws content_mismatch. */
+export function checkSameCertificate(payload: CertificatePayload, content: CertificateContent): void {
   if (content.kind !== payload.kind || content.certificateNumber !== payload.certificateNumber || content.issuedOn !== payload.issuedOn || content.municipality.code !== payload.municipalityCode) {
     throw new CertificateCodeError('content_mismatch', 'the content names another certificate');
   }
 }
 
-/** A signer over an Ed25519 private key held in process (tests, demo, or a key unwrapped from the KMS). */
-export function ed25519Signer(privateKey: KeyObject): CertificateSigner {
-  if (privateKey.asymmetricKeyType !== 'ed25519' || privateKey.type !== 'private') throw new TypeError('ed25519Signer: needs an Ed25519 private key');
-  const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
+/**
+ * A signer over an Ed25519 private key held in process (tests, demo, or a key
+ * unwrapped from the KMS), given as the audit signer takes it: a KeyObject, a
+ * PEM text or a raw 32-byte seed.
+ */
+export function certificateSigner(privateKey: Ed25519PrivateKey): CertificateSigner {
+  const key = privateKeyObject(privateKey);
+  if (key.asymmetricKeyType !== 'ed25519' || key.type !== 'private') throw new TypeError('certificateSigner: needs an Ed25519 private key');
+  const jwk = createPublicKey(key).export({ format: 'jwk' });
   const publicKey = new Uint8Array(Buffer.from(jwk.x!, 'base64url'));
   return {
     publicKey,
-    sign: async (message) => new Uint8Array(cryptoSign(null, message, privateKey)),
+    sign: async (message) => new Uint8Array(cryptoSign(null, message, key)),
   };
 }
 
@@ -207,7 +221,7 @@ function parsePayload(bytes: Uint8Array): CertificatePayload {
   if (!/^\d{6}$/.test(municipalityCode)) fail('bad municipality code');
   const keyId = b64url(buf.subarray(12, 20));
   const n = buf[20]!;
-  if (n < 1 || n > MAX_NUMBER_BYTES) fail('bad certificate number length');
+  if (n < 1 || n > MAX_CERTIFICATE_NUMBER_BYTES) fail('bad certificate number length');
   if (buf.length !== 21 + n + DIGEST_BYTES + TOKEN_BYTES) fail('wrong length');
   const numberBytes = buf.subarray(21, 21 + n);
   const certificateNumber = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(numberBytes);

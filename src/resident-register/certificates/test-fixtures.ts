@@ -3,6 +3,7 @@
  * address here is made up.
  */
 
+import { myNumberFrom } from '../identifiers.js';
 import { NO_FLAGS, type Address, type Relationship, type ResidentRecord, type Sex } from '../record.js';
 import type { CertificateKind, CertificateRequest } from './model.js';
 
@@ -14,13 +15,6 @@ export const ADDRESS: Address = {
   block: '1番1号',
   building: 'テストハイツ101号室',
 };
-
-/** A valid My Number for 11 base digits (check digit per the My Number rules). */
-export function myNumberWithCheckDigit(base: string): string {
-  const weights = [6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
-  const r = [...base].reduce((sum, d, i) => sum + Number(d) * weights[i]!, 0) % 11;
-  return base + String(r <= 1 ? 0 : 11 - r);
-}
 
 interface PersonSpec {
   family?: string;
@@ -43,7 +37,7 @@ export function person(spec: PersonSpec, overrides: Partial<ResidentRecord> = {}
     sex: spec.sex,
     relationship: spec.relationship,
     domicile: { place: '東京都千代田区千代田一丁目1番', head: '山田 太郎' },
-    myNumber: myNumberWithCheckDigit(`1234567890${spec.n}`.slice(-11)),
+    myNumber: myNumberFrom(`1234567890${spec.n}`.slice(-11)),
     residentCode: `9876543210${spec.n}`.slice(-11),
     flags: NO_FLAGS,
     foreign: null,

@@ -1,12 +1,12 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { certificateContent, type CertificateContent } from './model.js';
-import { ed25519Signer, keyIdOf, signCertificate } from './seal.js';
+import { certificateSigner, keyIdOf, signCertificate } from './seal.js';
 import { HOUSEHOLD, request } from './test-fixtures.js';
 import { issuedCertificateRecord, MASK, verificationTokenHash, verificationView, verifyIssuedCertificate, type IssuedCertificateRecord, type VerificationSources } from './verification.js';
 
-const signer = ed25519Signer(generateKeyPairSync('ed25519').privateKey);
-const otherSigner = ed25519Signer(generateKeyPairSync('ed25519').privateKey);
+const signer = certificateSigner(generateKeyPairSync('ed25519').privateKey);
+const otherSigner = certificateSigner(generateKeyPairSync('ed25519').privateKey);
 const plain = certificateContent(request('resident_copy_household', { persons: HOUSEHOLD, options: { myNumber: false, domicile: true, residentCode: false } }));
 const withMyNumber = certificateContent(request('resident_copy_household', { persons: HOUSEHOLD, options: { myNumber: true, domicile: true, residentCode: true } }));
 

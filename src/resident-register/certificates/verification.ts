@@ -21,7 +21,15 @@
 
 import { createHash } from 'node:crypto';
 import type { CertificateContent, CertificateKind, FieldKey, PrintedField } from './model.js';
-import { CertificateCodeError, checkContentDigest, decodeCertificateCode, verifyCertificateCode, type CertificateCodeErrorCode, type CertificatePayload } from './seal.js';
+import {
+  CertificateCodeError,
+  checkContentDigest,
+  checkSameCertificate,
+  decodeCertificateCode,
+  verifyCertificateCode,
+  type CertificateCodeErrorCode,
+  type CertificatePayload,
+} from './seal.js';
 
 /** Fields whose values the verification answer never carries. */
 export const MASKED_IN_VERIFICATION: ReadonlySet<FieldKey> = new Set(['myNumber', 'residentCode']);
@@ -110,13 +118,9 @@ function checkRecord(payload: CertificatePayload, record: IssuedCertificateRecor
   if (record.contentDigest !== payload.contentDigest || record.municipalityCode !== payload.municipalityCode) {
     throw new CertificateCodeError('content_mismatch', 'the stored record is not the one the code was signed for');
   }
-  if (hasMasked(view)) {
-    if (view.kind !== payload.kind || view.certificateNumber !== payload.certificateNumber || view.issuedOn !== payload.issuedOn || view.municipality.code !== payload.municipalityCode) {
-      throw new CertificateCodeError('content_mismatch', 'the stored content names another certificate');
-    }
-  } else {
-    checkContentDigest(payload, view); // nothing masked: the view is the printed content, check it end to end
-  }
+  // A masked view cannot be digested again (issuedCertificateRecord checked the full content); an unmasked one is the printed content itself.
+  if (hasMasked(view)) checkSameCertificate(payload, view);
+  else checkContentDigest(payload, view);
 }
 
 function hasMasked(view: CertificateContent): boolean {

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { building, formatPostalCode, inhabitedRows, isInhabitedTown, kanjiNumeral, townAndBlock, townStyle } from './address.js';
+import { kanjiNumber } from '../certificates/era.js';
+import { building, formatPostalCode, inhabitedRows, isInhabitedTown, townAndBlock, townStyle } from './address.js';
 import { municipalityPlaces } from './data.js';
 import { createPrng } from './prng.js';
 
-describe('kanjiNumeral', () => {
+describe('kanjiNumber (../certificates/era.ts), which writes the 丁目', () => {
   it('writes 1–99 as addresses do', () => {
-    expect([1, 9, 10, 11, 20, 23, 99].map(kanjiNumeral)).toEqual(['一', '九', '十', '十一', '二十', '二十三', '九十九']);
-    for (const bad of [0, 100, 1.5]) expect(() => kanjiNumeral(bad)).toThrow(RangeError);
+    expect([1, 9, 10, 11, 20, 23, 99].map((n) => kanjiNumber(n))).toEqual(['一', '九', '十', '十一', '二十', '二十三', '九十九']);
+    for (const bad of [0, 100, 1.5]) expect(() => kanjiNumber(bad)).toThrow(RangeError);
   });
 });
 

@@ -16,6 +16,7 @@
  * 丁目 and 地番; Tokyo's special wards use 住居表示; other towns get 丁目 by a
  * hash of their name.
  */
+import { kanjiNumber } from '../certificates/era.js';
 import type { Address } from '../record.js';
 import type { Area, MunicipalityPlaces, PlaceData, TownRow } from './data.js';
 import { hashSeed, type Prng } from './prng.js';
@@ -105,16 +106,6 @@ export function townStyle(cityCode5: string, town: string): TownStyle {
   return { chome, system };
 }
 
-const DIGITS = ['', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
-
-/** 1–99 in kanji numerals as addresses write 丁目: 一, 十, 十一, 二十三. */
-export function kanjiNumeral(n: number): string {
-  if (!Number.isInteger(n) || n < 1 || n > 99) throw new RangeError('kanjiNumeral: 1 to 99');
-  const tens = Math.floor(n / 10);
-  const ones = n % 10;
-  return (tens === 0 ? '' : tens === 1 ? '十' : `${DIGITS[tens]}十`) + (DIGITS[ones] ?? '');
-}
-
 /** Small numbers more often than large ones (a block's numbers are dense near 1). */
 function skewed(prng: Prng, max: number): number {
   const u = prng.next();
@@ -127,11 +118,21 @@ export interface TownAndBlock {
   readonly block: string;
 }
 
+/** The town with one of its 丁目, if it has them: 九段南一丁目, 盤渓. */
+function townWithChome(prng: Prng, row: TownRow, style: TownStyle): string {
+  return style.chome.length > 0 ? `${row.town}${kanjiNumber(prng.pick(style.chome))}丁目` : row.town;
+}
+
+/** A land lot number (地番): a 丁目 is small, a town without them holds many lots. */
+function landLot(prng: Prng, style: TownStyle): number {
+  return style.chome.length > 0 ? skewed(prng, 40) : skewed(prng, 1500);
+}
+
 /** A town name with a 丁目 and a block in the town's style. */
 export function townAndBlock(prng: Prng, row: TownRow, style: TownStyle): TownAndBlock {
-  const town = style.chome.length > 0 ? `${row.town}${kanjiNumeral(prng.pick(style.chome))}丁目` : row.town;
+  const town = townWithChome(prng, row, style);
   if (style.system === 'jukyo') return { town, block: `${skewed(prng, style.chome.length > 0 ? 25 : 30)}番${skewed(prng, 30)}号` };
-  const lot = style.chome.length > 0 ? skewed(prng, 40) : skewed(prng, 1500);
+  const lot = landLot(prng, style);
   return { town, block: prng.chance(0.5) ? `${lot}番地` : `${lot}番地${skewed(prng, 25)}` };
 }
 
@@ -144,7 +145,7 @@ export function building(prng: Prng, town: string, familyNames: readonly string[
   const stemKind = prng.int(0, 2);
   const stem = stemKind === 0 ? town.replace(/[一二三四五六七八九十]+丁目$/, '') : stemKind === 1 ? prng.pick(BUILDING_STEMS) : prng.pick(familyNames);
   const name = kind === 'コーポ' || kind === 'ハイム' ? `${kind}${stem}` : `${stem}${kind}`;
-  const numbered = prng.chance(0.15) ? `第${kanjiNumeral(prng.int(2, 5))}` : '';
+  const numbered = prng.chance(0.15) ? `第${kanjiNumber(prng.int(2, 5))}` : '';
   const floors = kind === '荘' ? 2 : kind === 'タワー' ? 40 : 12;
   const floor = skewed(prng, floors);
   const room = prng.int(1, kind === '荘' ? 6 : 12);
@@ -186,30 +187,34 @@ export function syntheticAddress(prng: Prng, m: MunicipalityPlaces, rows: readon
   };
 }
 
+/** A town drawn for a 本籍, with the prefecture and municipality it is written with. */
+export interface TownDraw {
+  readonly prefecture: string;
+  readonly municipality: string;
+  readonly row: TownRow;
+  readonly style: TownStyle;
+}
+
+/** A town anywhere in Japan: an area (municipality or ward) drawn uniformly, then one of its towns. */
+export function townAnywhere(prng: Prng, places: PlaceData): TownDraw {
+  const area = prng.pick(places.allAreas);
+  const row = prng.pick(area.towns);
+  return { prefecture: places.prefectures.get(area.cityCode5.slice(0, 2)) ?? '', municipality: area.name, row, style: townStyle(area.cityCode5, row.town) };
+}
+
 /**
  * A 本籍 for a Japanese national: with probability `localShare` in the
- * municipality itself, otherwise in a town anywhere in Japan (areas equally
- * likely). Written as 本籍 usually is: prefecture, municipality, town and a
- * land lot number ("東京都千代田区九段南一丁目2番地").
+ * municipality itself, otherwise in a town anywhere in Japan. Written as 本籍
+ * usually is: prefecture, municipality, town and a land lot number
+ * ("東京都千代田区九段南一丁目2番地").
  */
 export function syntheticDomicilePlace(prng: Prng, m: MunicipalityPlaces, rows: readonly PlaceDraw[], places: PlaceData, localShare: number): string {
-  let prefecture: string;
-  let municipality: string;
-  let row: TownRow;
-  let style: TownStyle;
+  let draw: TownDraw;
   if (prng.chance(localShare)) {
-    const draw = prng.pick(rows);
-    prefecture = m.prefecture;
-    municipality = draw.area.name;
-    row = draw.row;
-    style = draw.style;
+    const { area, row, style } = prng.pick(rows);
+    draw = { prefecture: m.prefecture, municipality: area.name, row, style };
   } else {
-    const area = prng.pick(places.allAreas);
-    prefecture = places.prefectures.get(area.cityCode5.slice(0, 2)) ?? '';
-    municipality = area.name;
-    row = prng.pick(area.towns);
-    style = townStyle(area.cityCode5, row.town);
+    draw = townAnywhere(prng, places);
   }
-  const town = style.chome.length > 0 ? `${row.town}${kanjiNumeral(prng.pick(style.chome))}丁目` : row.town;
-  return `${prefecture}${municipality}${town}${style.chome.length > 0 ? skewed(prng, 40) : skewed(prng, 1500)}番地`;
+  return `${draw.prefecture}${draw.municipality}${townWithChome(prng, draw.row, draw.style)}${landLot(prng, draw.style)}番地`;
 }

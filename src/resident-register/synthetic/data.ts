@@ -198,20 +198,20 @@ export function loadPlaces(): PlaceData {
   for (const [postalCode, row] of zip7) {
     const r5 = zip5.get(postalCode.slice(0, 5));
     let cityCode = typeof r5 === 'number' ? r5 : Array.isArray(r5) ? r5.find((x): x is number => typeof x === 'number') : undefined;
-    let added: TownRow[] | undefined;
+    // The same town twice under one postcode and municipality: keep one.
+    let added: Set<string> | undefined;
     for (const item of Array.isArray(row) ? row : [row]) {
       if (typeof item === 'number') {
         cityCode = item;
         continue;
       }
       if (cityCode === undefined || !isUsableTownName(item)) continue;
+      const key = `${cityCode}/${item}`;
+      if (added?.has(key)) continue;
+      (added ??= new Set()).add(key);
       let list = townsByCity.get(cityCode);
       if (!list) townsByCity.set(cityCode, (list = []));
-      // The same town twice under one postcode (and municipality): keep one.
-      if (added?.some((t) => t.town === item && list.includes(t))) continue;
-      const town: TownRow = { postalCode, town: item };
-      (added ??= []).push(town);
-      list.push(town);
+      list.push({ postalCode, town: item });
     }
   }
 
@@ -248,10 +248,11 @@ export interface MunicipalityPlaces {
   readonly ordinal: number;
 }
 
-let municipalities: { byCode: Map<string, Organization>; ordinals: Map<string, number>; wardsOf: Map<string, Organization[]> } | undefined;
+/** The organization catalogue, indexed for municipalityPlaces. */
+let catalogueIndex: { byCode: Map<string, Organization>; ordinals: Map<string, number>; wardsOf: Map<string, Organization[]> } | undefined;
 
-function loadMunicipalities() {
-  if (municipalities) return municipalities;
+function loadCatalogueIndex() {
+  if (catalogueIndex) return catalogueIndex;
   const catalogue = loadCatalogue();
   const byCode = new Map<string, Organization>();
   const ordinals = new Map<string, number>();
@@ -265,8 +266,8 @@ function loadMunicipalities() {
       list.push(org);
     }
   }
-  municipalities = { byCode, ordinals, wardsOf };
-  return municipalities;
+  catalogueIndex = { byCode, ordinals, wardsOf };
+  return catalogueIndex;
 }
 
 const municipalityCache = new Map<string, MunicipalityPlaces>();
@@ -283,7 +284,7 @@ export function municipalityPlaces(code: string): MunicipalityPlaces {
   if (cached) return cached;
   const problem = typeof code === 'string' ? codeProblem(code) : 'format';
   if (problem) throw new RangeError(`municipality code ${String(code)}: ${problem === 'format' ? 'expected 6 digits' : 'wrong check digit'}`);
-  const { byCode, ordinals, wardsOf } = loadMunicipalities();
+  const { byCode, ordinals, wardsOf } = loadCatalogueIndex();
   const org = byCode.get(code);
   const ordinal = ordinals.get(code);
   if (!org || ordinal === undefined || org.abolishedOn !== null) {

@@ -13,14 +13,15 @@
  * beside it; the synthetic data keeps to katakana so that readings are simply
  * the names). Small hand-made lists of common names per country.
  */
-import type { Sex } from '../record.js';
-import type { Prng } from './prng.js';
-import { cumulativeWeights } from './prng.js';
+import type { PersonName, Sex } from '../record.js';
+import { cumulativeWeights, type Prng } from './prng.js';
 
 export const NATIONALITIES = ['CN', 'VN', 'KR', 'PH', 'BR', 'NP', 'US'] as const;
 export type Nationality = (typeof NATIONALITIES)[number];
 
-const NATIONALITY_TABLE = cumulativeWeights([822, 565, 410, 322, 212, 176, 63]);
+/** Foreign residents in thousands, by nationality (end of 2023, see above): the weights of the draw. */
+const RESIDENTS_BY_NATIONALITY: Readonly<Record<Nationality, number>> = { CN: 822, VN: 565, KR: 410, PH: 322, BR: 212, NP: 176, US: 63 };
+const NATIONALITY_TABLE = cumulativeWeights(NATIONALITIES.map((n) => RESIDENTS_BY_NATIONALITY[n]));
 
 export function drawNationality(prng: Prng): Nationality {
   return NATIONALITIES[prng.weightedIndex(NATIONALITY_TABLE)] as Nationality;
@@ -84,6 +85,11 @@ export function foreignFamilyName(prng: Prng, nationality: Nationality): string 
 
 export function foreignGivenName(prng: Prng, nationality: Nationality, sex: Sex): string {
   return prng.pick(FOREIGN_NAMES[nationality][sex]);
+}
+
+/** A name written in katakana, which is its own reading. */
+export function katakanaName(family: string, given: string): PersonName {
+  return { family, given, familyKana: family, givenKana: given };
 }
 
 /** Every katakana name the generator may use (for tests). */

@@ -12,10 +12,10 @@
  *
  * Counters are blocks of MAX_PEOPLE_PER_BLOCK per municipality: the My Number
  * counter starts at (5-digit city code) × 10^6, the resident code counter at
- * (the municipality's ordinal in the postal data) × 10^6. The key comes from
- * the seed only, so runs with the SAME seed for different municipalities never
- * share a number either; runs with different seeds may (by chance: about
- * n1·n2 / 10^11 expected shared My Numbers).
+ * (the municipality's ordinal in the organization catalogue) × 10^6. The key
+ * comes from the seed only, so runs with the SAME seed for different
+ * municipalities never share a number either; runs with different seeds may
+ * (by chance: about n1·n2 / 10^11 expected shared My Numbers).
  *
  * The numbers are valid but synthetic: any valid number may belong to a real
  * person, so synthetic data must never leave test and demo environments

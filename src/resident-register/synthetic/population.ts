@@ -54,7 +54,7 @@ import {
   type ResidentCodeScheme,
 } from '../identifiers.js';
 import { HEAD, NO_FLAGS, type Address, type Domicile, type ForeignResidentItems, type PersonInput, type PersonName, type Relationship, type ResidentFlags, type Sex } from '../record.js';
-import { inhabitedRows, syntheticAddress, syntheticDomicilePlace, type PlaceDraw } from './address.js';
+import { inhabitedRows, syntheticAddress, syntheticDomicilePlace, townAnywhere, type PlaceDraw } from './address.js';
 import { AgeSampler, MAX_AGE, type AgeTilt } from './age.js';
 import { loadNames, loadPlaces, municipalityPlaces, type MunicipalityPlaces, type NameData, type NameEntry, type PlaceData } from './data.js';
 import { addYears, completedYears, daysFromCivil, civilFromDays, formatDay, parseDay } from './dates.js';
@@ -63,6 +63,7 @@ import {
   foreignFamilyName,
   foreignGivenName,
   isPermanentStatus,
+  katakanaName,
   residenceCardNumber,
   type Nationality,
   type SyntheticResidenceStatus,
@@ -168,13 +169,33 @@ interface Context {
   readonly places: PlaceData;
   readonly names: NameData;
   readonly familyKanji: readonly string[];
-  readonly ages: AgeSampler;
   readonly profile: PopulationProfile;
   readonly kindTable: readonly number[];
 }
 
+/** The census pyramid; its tables depend only on the age range and the tilt's name, so every run shares them. */
+const AGE_PYRAMID = new AgeSampler();
+
 const FOREIGN_KINDS: readonly HouseholdKind[] = ['single', 'couple', 'coupleWithChildren', 'singleParent'];
 const FOREIGN_KIND_TABLE = cumulativeWeights([55, 12, 28, 5]);
+
+/** A foreign head's status and age range, chosen by one uniform draw u: the first entry with u < below. */
+interface ForeignHead {
+  readonly below: number;
+  readonly status: SyntheticResidenceStatus;
+  readonly ages: readonly [number, number];
+}
+/** Living alone: 35% students, 40% workers, 25% permanent residents. */
+const FOREIGN_SINGLE_HEADS: readonly ForeignHead[] = [
+  { below: 0.35, status: '留学', ages: [18, 29] },
+  { below: 0.75, status: '技術・人文知識・国際業務', ages: [22, 50] },
+  { below: 1, status: '永住者', ages: [25, 80] },
+];
+/** With family: half workers (the family on 家族滞在), half permanent residents. */
+const FOREIGN_FAMILY_HEADS: readonly ForeignHead[] = [
+  { below: 0.5, status: '技術・人文知識・国際業務', ages: [24, 55] },
+  { below: 1, status: '永住者', ages: [28, 80] },
+];
 
 /** A birth day for someone of `age` completed years on `asOf` (and before `asOf`). */
 function birthDayForAge(prng: Prng, asOf: number, age: number): number {
@@ -229,8 +250,8 @@ function japaneseName(family: NameEntry, given: NameEntry): PersonName {
   return { family: family.kanji, given: given.kanji, familyKana: family.kana, givenKana: given.kana };
 }
 
-function givenNameFor(ctx: Context, sex: Sex): NameEntry {
-  return ctx.prng.pick(sex === 'male' ? ctx.names.male : ctx.names.female);
+function givenName(prng: Prng, names: NameData, sex: Sex): NameEntry {
+  return prng.pick(sex === 'male' ? names.male : names.female);
 }
 
 const fullName = (n: PersonName) => `${n.family} ${n.given}`;
@@ -245,7 +266,7 @@ interface Family {
 
 function japaneseFamily(ctx: Context): Family {
   const family = ctx.prng.pick(ctx.names.family);
-  return { name: (sex) => japaneseName(family, givenNameFor(ctx, sex)), foreign: () => null };
+  return { name: (sex) => japaneseName(family, givenName(ctx.prng, ctx.names, sex)), foreign: () => null };
 }
 
 function periodEnd(ctx: Context, minDays: number, maxDays: number): string {
@@ -260,15 +281,12 @@ function foreignFamily(ctx: Context, nationality: Nationality, headStatus: Synth
   // Special permanent residents often use a Japanese alias (通称), shared as a family name.
   const aliasFamily = headStatus === '特別永住者' && prng.chance(0.5) ? prng.pick(ctx.names.family) : null;
   return {
-    name: (sex) => {
-      const given = foreignGivenName(prng, nationality, sex);
-      return { family, given, familyKana: family, givenKana: given };
-    },
+    name: (sex) => katakanaName(family, foreignGivenName(prng, nationality, sex)),
     foreign(role, sex) {
       const status: SyntheticResidenceStatus = role === 'head' ? headStatus : headStatus === '技術・人文知識・国際業務' || headStatus === '留学' ? '家族滞在' : headStatus;
       let alias: ForeignDraft['alias'] = null;
       if (aliasFamily) {
-        const given = givenNameFor(ctx, sex);
+        const given = givenName(prng, ctx.names, sex);
         alias = { name: normalizeText(`${aliasFamily.kanji} ${given.kanji}`), kana: normalizeKanaReading(`${aliasFamily.kana} ${given.kana}`) ?? aliasFamily.kana };
       }
       // Family members' periods follow the supporter's.
@@ -322,12 +340,11 @@ function combineTilts(a: AgeTilt | undefined, b: AgeTilt | null): AgeTilt | unde
 }
 
 /** Draws the members of one household (head first). */
-function draftHousehold(ctx: Context, kind: HouseholdKind, f: Family, headAgeRange?: readonly [number, number]): Draft[] {
-  const { prng, ages, asOf } = ctx;
-  const headAge = (min: number, max: number, kindTilt?: AgeTilt) => {
-    const tilt = combineTilts(kindTilt, ctx.profile.headAgeTilt);
-    return headAgeRange ? ages.sample(prng, Math.max(min, headAgeRange[0]), Math.min(max, headAgeRange[1]), tilt) : ages.sample(prng, min, max, tilt);
-  };
+function draftHousehold(ctx: Context, kind: HouseholdKind, f: Family, headAgeRange: readonly [number, number] = [0, MAX_AGE]): Draft[] {
+  const { prng, asOf } = ctx;
+  // The kind's range, narrowed to the caller's (a foreign head's status has its own ages).
+  const headAge = (min: number, max: number, kindTilt?: AgeTilt) =>
+    AGE_PYRAMID.sample(prng, Math.max(min, headAgeRange[0]), Math.min(max, headAgeRange[1]), combineTilts(kindTilt, ctx.profile.headAgeTilt));
   const out: Draft[] = [];
   const couple = (min: number, max: number, maleHeadShare: number, tilt?: AgeTilt): [Draft, Draft] => {
     const hAge = headAge(min, max, tilt);
@@ -363,6 +380,7 @@ function draftHousehold(ctx: Context, kind: HouseholdKind, f: Family, headAgeRan
     case 'threeGenerations': {
       const parents = couple(30, 60, 0.95);
       const head = parents[0];
+      // Both of the head's parents in half of these households, the mother alone in 35%, the father alone in 15%.
       const u = prng.next();
       const withFather = u < 0.5 || u >= 0.85;
       const withMother = u < 0.85;
@@ -378,9 +396,10 @@ function draftHousehold(ctx: Context, kind: HouseholdKind, f: Family, headAgeRan
       const hAge = headAge(20, 85);
       out.push(member(f, prng.chance(0.5) ? 'male' : 'female', birthDayForAge(prng, asOf, hAge), HEAD, 'head'));
       const lodgers = prng.chance(0.85) ? 1 : 2;
+      const japanese = out[0]?.foreign === null;
       for (let i = 0; i < lodgers; i++) {
-        // A lodger has a family name and a 戸籍 of their own.
-        const lodgerFamily = out[0]?.foreign === null ? japaneseFamily(ctx) : f;
+        // A Japanese lodger has a family name and a 戸籍 of their own; a foreign household's lodger takes its family name (a simplification).
+        const lodgerFamily = japanese ? japaneseFamily(ctx) : f;
         const lAge = Math.min(MAX_AGE, Math.max(18, hAge + prng.int(-15, 15)));
         out.push(member(lodgerFamily, prng.chance(0.5) ? 'male' : 'female', birthDayForAge(prng, asOf, lAge), '同居人', 'family', 'own'));
       }
@@ -424,15 +443,24 @@ function threeMonthsBefore(day: number): number {
   return m > 3 ? daysFromCivil(y, m - 3, d) : daysFromCivil(y - 1, m + 9, d);
 }
 
-function flagsFor(draft: Draft, age: number, isHead: boolean, householdNhi: boolean, hasMinor: boolean, registeredLongEnough: boolean): ResidentFlags {
-  const foreign = draft.foreign;
+/** What a resident's flags depend on besides the person's own age and status. */
+interface HouseholdFacts {
+  /** The household's members under 65 are in National Health Insurance. */
+  readonly nhi: boolean;
+  readonly hasMinor: boolean;
+  /** Registered for at least three months (the electoral roll's condition). */
+  readonly registeredLongEnough: boolean;
+}
+
+/** The flags of a person of `age`; `residenceStatus` is null for a Japanese national. */
+function flagsFor(age: number, residenceStatus: string | null, isHead: boolean, household: HouseholdFacts): ResidentFlags {
   return {
-    nationalHealthInsurance: age < 75 && (age >= 65 || householdNhi || foreign?.status === '留学'),
+    nationalHealthInsurance: age < 75 && (age >= 65 || household.nhi || residenceStatus === '留学'),
     lateStageElderlyMedical: age >= 75,
     longTermCare: age >= 65,
     nationalPension: age >= 20 && age <= 59,
-    childAllowance: isHead && hasMinor,
-    electoralRoll: foreign === null && age >= 18 && registeredLongEnough,
+    childAllowance: isHead && household.hasMinor,
+    electoralRoll: residenceStatus === null && age >= 18 && household.registeredLongEnough,
   };
 }
 
@@ -441,9 +469,11 @@ function finalize(ctx: Context, drafts: readonly Draft[], since: number, ids: Sy
   const ages = drafts.map((d) => ageOn(d.dob, asOf));
   const head = drafts[0] as Draft;
   const headAge = ages[0] as number;
-  const householdNhi = (headAge >= 65 && headAge < 75) || prng.chance(ctx.profile.nhiHouseholdShare);
-  const hasMinor = ages.some((a) => a < 18);
-  const registeredLongEnough = since <= threeMonthsBefore(asOf);
+  const household: HouseholdFacts = {
+    nhi: (headAge >= 65 && headAge < 75) || prng.chance(ctx.profile.nhiHouseholdShare),
+    hasMinor: ages.some((a) => a < 18),
+    registeredLongEnough: since <= threeMonthsBefore(asOf),
+  };
 
   // 本籍: one place for the household; the 筆頭者 is the husband of a married head, else the head.
   let householdDomicile: Domicile | null = null;
@@ -454,7 +484,7 @@ function finalize(ctx: Context, drafts: readonly Draft[], since: number, ids: Sy
     householdDomicile = { place, head: fullName((husband ?? head).name) };
     const father = drafts.find((d) => d.relationship === '父');
     if (drafts.some((d) => d.register === 'parents')) {
-      const fatherName = father ? father.name.given : givenNameFor(ctx, 'male').kanji;
+      const fatherName = father ? father.name.given : givenName(prng, ctx.names, 'male').kanji;
       parentsDomicile = { place, head: `${head.name.family} ${fatherName}` };
     }
   }
@@ -487,7 +517,7 @@ function finalize(ctx: Context, drafts: readonly Draft[], since: number, ids: Sy
       domicile,
       myNumber: ids.myNumber(firstIndex + i),
       residentCode: ids.residentCode(firstIndex + i),
-      flags: flagsFor(d, age, i === 0, householdNhi, hasMinor, registeredLongEnough),
+      flags: flagsFor(age, d.foreign?.status ?? null, i === 0, household),
       foreign,
     };
   });
@@ -503,15 +533,9 @@ function drawHousehold(ctx: Context): Draft[] {
       return draftHousehold(ctx, kind, foreignFamily(ctx, nationality, '特別永住者'));
     }
     const kind = FOREIGN_KINDS[prng.weightedIndex(FOREIGN_KIND_TABLE)] as HouseholdKind;
-    if (kind === 'single') {
-      const u = prng.next();
-      if (u < 0.35) return draftHousehold(ctx, kind, foreignFamily(ctx, nationality, '留学'), [18, 29]);
-      if (u < 0.75) return draftHousehold(ctx, kind, foreignFamily(ctx, nationality, '技術・人文知識・国際業務'), [22, 50]);
-      return draftHousehold(ctx, kind, foreignFamily(ctx, nationality, '永住者'), [25, 80]);
-    }
-    return prng.chance(0.5)
-      ? draftHousehold(ctx, kind, foreignFamily(ctx, nationality, '技術・人文知識・国際業務'), [24, 55])
-      : draftHousehold(ctx, kind, foreignFamily(ctx, nationality, '永住者'), [28, 80]);
+    const u = prng.next();
+    const head = (kind === 'single' ? FOREIGN_SINGLE_HEADS : FOREIGN_FAMILY_HEADS).find((h) => u < h.below) as ForeignHead;
+    return draftHousehold(ctx, kind, foreignFamily(ctx, nationality, head.status), head.ages);
   }
   const kind = HOUSEHOLD_KINDS[prng.weightedIndex(ctx.kindTable)] as HouseholdKind;
   return draftHousehold(ctx, kind, japaneseFamily(ctx));
@@ -529,7 +553,6 @@ function contextFor(seed: Seed, municipalityCode: string, asOf: number): Context
     places: loadPlaces(),
     names,
     familyKanji: names.family.map((n) => n.kanji),
-    ages: new AgeSampler(),
     profile,
     kindTable: cumulativeWeights(HOUSEHOLD_KINDS.map((k) => profile.kinds[k])),
   };
@@ -584,7 +607,7 @@ export interface PersonOptions {
  */
 export function generatePerson(prng: Prng, options: PersonOptions): PersonInput {
   const asOf = parseDay(options.asOf);
-  const age = options.age ?? new AgeSampler().sample(prng, 18, MAX_AGE);
+  const age = options.age ?? AGE_PYRAMID.sample(prng, 18, MAX_AGE);
   if (!Number.isInteger(age) || age < 0 || age > MAX_AGE) throw new RangeError(`age must be an integer from 0 to ${MAX_AGE}`);
   const names = loadNames();
   const places = loadPlaces();
@@ -596,8 +619,7 @@ export function generatePerson(prng: Prng, options: PersonOptions): PersonInput 
   if (options.foreign) {
     const nationality = drawNationality(prng);
     const family = foreignFamilyName(prng, nationality);
-    const given = foreignGivenName(prng, nationality, sex);
-    name = { family, given, familyKana: family, givenKana: given };
+    name = katakanaName(family, foreignGivenName(prng, nationality, sex));
     const status: SyntheticResidenceStatus = age >= 18 && age <= 29 && prng.chance(0.4) ? '留学' : prng.chance(0.5) ? '永住者' : '技術・人文知識・国際業務';
     foreign = {
       nationality,
@@ -607,23 +629,25 @@ export function generatePerson(prng: Prng, options: PersonOptions): PersonInput 
       alias: null,
     };
   } else {
-    name = japaneseName(prng.pick(names.family), prng.pick(sex === 'male' ? names.male : names.female));
-    const area = prng.pick(places.allAreas);
-    const row = prng.pick(area.towns);
-    domicile = { place: `${places.prefectures.get(area.cityCode5.slice(0, 2)) ?? ''}${area.name}${row.town}${prng.int(1, 999)}番地`, head: fullName(name) };
+    name = japaneseName(prng.pick(names.family), givenName(prng, names, sex));
+    const { prefecture, municipality, row } = townAnywhere(prng, places);
+    domicile = { place: `${prefecture}${municipality}${row.town}${prng.int(1, 999)}番地`, head: fullName(name) };
   }
   let first11 = '';
   for (let i = 0; i < 11; i++) first11 += String(prng.int(0, 9));
-  const draft: Draft = { name, sex, dob, relationship: options.relationship ?? HEAD, foreign: foreign ? { nationality: foreign.nationality as Nationality, status: foreign.residenceStatus as SyntheticResidenceStatus, periodEnd: foreign.residencePeriodEnd, alias: null } : null, register: 'own' };
+  const myNumber = myNumberFrom(first11);
+  const residentCode = newResidentCode(() => prng.next(), options.residentCodeScheme ?? DEFAULT_RESIDENT_CODE_SCHEME);
+  // Drawn alone: no household with a child to claim an allowance for, and registered long enough for the electoral roll.
+  const household: HouseholdFacts = { nhi: prng.chance(NATIONAL_PROFILE.nhiHouseholdShare), hasMinor: false, registeredLongEnough: true };
   return {
     name,
     dateOfBirth: formatDay(dob),
     sex,
-    relationship: draft.relationship,
+    relationship: options.relationship ?? HEAD,
     domicile,
-    myNumber: myNumberFrom(first11),
-    residentCode: newResidentCode(() => prng.next(), options.residentCodeScheme ?? DEFAULT_RESIDENT_CODE_SCHEME),
-    flags: flagsFor(draft, age, false, prng.chance(NATIONAL_PROFILE.nhiHouseholdShare), false, true),
+    myNumber,
+    residentCode,
+    flags: flagsFor(age, foreign?.residenceStatus ?? null, false, household),
     foreign,
   };
 }
@@ -641,9 +665,8 @@ export function generateNewborn(prng: Prng, options: { readonly parent: PersonIn
   const parentDob = parseDay(parent.dateOfBirth);
   const gap = completedYears(parentDob, dob);
   if (gap < 15 || gap > 60) throw new RangeError(`generateNewborn: the parent would be ${gap} at the birth`);
-  const names = loadNames();
   const sex: Sex = options.sex ?? (prng.chance(0.512) ? 'male' : 'female');
-  const given = prng.pick(sex === 'male' ? names.male : names.female);
+  const given = givenName(prng, loadNames(), sex);
   return {
     name: { family: parent.name.family, familyKana: parent.name.familyKana, given: given.kanji, givenKana: given.kana },
     dateOfBirth: formatDay(dob),
