@@ -64,23 +64,34 @@ function storeOf(db: MfaDb): MfaStore {
   return { control: pool, keys };
 }
 
-async function organizationOf(db: pg.Pool, accountId: string): Promise<string> {
-  const { rows } = await db.query<{ organization_code: string }>('SELECT organization_code FROM control.accounts WHERE id = $1', [accountId]);
-  if (!rows[0]) throw new Problem('not_found');
-  return rows[0].organization_code;
-}
-
 async function sealSecret(keys: KeyService, organizationCode: string, accountId: string, secret: Buffer): Promise<Buffer> {
   return (await keys.forMunicipality(organizationCode)).seal(TOTP_SECRET.field(accountId), secret);
 }
 
+/** A new secret for the account, and the same sealed under its organization's key. */
+async function newSealedSecret({ control, keys }: MfaStore, accountId: string): Promise<{ organizationCode: string; secret: Buffer; sealed: Buffer }> {
+  const { rows } = await control.query<{ organization_code: string }>('SELECT organization_code FROM control.accounts WHERE id = $1', [accountId]);
+  if (!rows[0]) throw new Problem('not_found');
+  const organizationCode = rows[0].organization_code;
+  const secret = newTotpSecret();
+  return { organizationCode, secret, sealed: await sealSecret(keys, organizationCode, accountId, secret) };
+}
+
+/**
+ * Seals a secret still stored in plaintext (a row from before migration 0009)
+ * and clears the plaintext; false when another process sealed it first.
+ */
+async function sealPlaintextSecret(db: pg.Pool | pg.ClientBase, keys: KeyService, accountId: string, organizationCode: string, secret: Buffer): Promise<boolean> {
+  const sealed = await sealSecret(keys, organizationCode, accountId, secret);
+  const { rowCount } = await db.query('UPDATE control.mfa_totp SET secret_sealed = $2, secret = NULL WHERE account_id = $1 AND secret IS NOT NULL', [accountId, sealed]);
+  return rowCount === 1;
+}
+
 /** Starts (or restarts) enrolment; refused while an active authenticator exists. */
 export async function startTotpEnrolment(db: MfaDb, accountId: string): Promise<Buffer> {
-  const { control, keys } = storeOf(db);
-  const organizationCode = await organizationOf(control, accountId);
-  const secret = newTotpSecret();
-  const sealed = await sealSecret(keys, organizationCode, accountId, secret);
-  const { rowCount } = await control.query(
+  const store = storeOf(db);
+  const { organizationCode, secret, sealed } = await newSealedSecret(store, accountId);
+  const { rowCount } = await store.control.query(
     `INSERT INTO control.mfa_totp (account_id, organization_code, secret_sealed) VALUES ($1, $2, $3)
      ON CONFLICT (account_id) DO UPDATE SET secret_sealed = EXCLUDED.secret_sealed, secret = NULL, last_counter = -1, created_at = now()
        WHERE NOT control.mfa_totp.active`,
@@ -96,11 +107,9 @@ export async function startTotpEnrolment(db: MfaDb, accountId: string): Promise<
  * benchmarks), never for a person enrolling through the API.
  */
 export async function provisionActiveTotp(db: MfaDb, accountId: string): Promise<Buffer> {
-  const { control, keys } = storeOf(db);
-  const organizationCode = await organizationOf(control, accountId);
-  const secret = newTotpSecret();
-  const sealed = await sealSecret(keys, organizationCode, accountId, secret);
-  await control.query(
+  const store = storeOf(db);
+  const { organizationCode, secret, sealed } = await newSealedSecret(store, accountId);
+  await store.control.query(
     'INSERT INTO control.mfa_totp (account_id, organization_code, secret_sealed, active, activated_at) VALUES ($1, $2, $3, true, now())',
     [accountId, organizationCode, sealed],
   );
@@ -122,9 +131,8 @@ interface TotpRow {
 async function openSecret(db: pg.Pool | pg.ClientBase, keys: KeyService, accountId: string, row: TotpRow): Promise<Buffer | null> {
   try {
     if (row.secret_sealed) return await (await keys.forMunicipality(row.organization_code)).open(TOTP_SECRET.field(accountId), row.secret_sealed);
-    const secret = Buffer.from(row.secret!);
-    const sealed = await sealSecret(keys, row.organization_code, accountId, secret);
-    await db.query('UPDATE control.mfa_totp SET secret_sealed = $2, secret = NULL WHERE account_id = $1 AND secret IS NOT NULL', [accountId, sealed]);
+    const secret = row.secret!;
+    await sealPlaintextSecret(db, keys, accountId, row.organization_code, secret);
     return secret;
   } catch (err) {
     if (err instanceof KeyError && err.code === 'keys_destroyed') return null;
@@ -132,11 +140,18 @@ async function openSecret(db: pg.Pool | pg.ClientBase, keys: KeyService, account
   }
 }
 
-/** Spends a code if it is valid and newer than any spent before; returns whether it was. */
-async function spendTotp(db: pg.Pool | pg.ClientBase, keys: KeyService, accountId: string, code: string, active: boolean, now: number): Promise<boolean> {
+/** Spends a code of the account's pending or active authenticator if it is valid and newer than any spent before; returns whether it was. */
+async function spendTotp(
+  db: pg.Pool | pg.ClientBase,
+  keys: KeyService,
+  accountId: string,
+  authenticator: 'pending' | 'active',
+  code: string,
+  now: number,
+): Promise<boolean> {
   const { rows } = await db.query<TotpRow>(
     'SELECT secret, secret_sealed, organization_code, last_counter FROM control.mfa_totp WHERE account_id = $1 AND active = $2',
-    [accountId, active],
+    [accountId, authenticator === 'active'],
   );
   const row = rows[0];
   if (!row) return false;
@@ -157,7 +172,7 @@ async function spendTotp(db: pg.Pool | pg.ClientBase, keys: KeyService, accountI
 export async function activateTotp(db: MfaDb, accountId: string, code: string, now = Date.now()): Promise<string[] | null> {
   const { control, keys } = storeOf(db);
   return inTransaction(control, async (client) => {
-    if (!(await spendTotp(client, keys, accountId, code, false, now))) return null;
+    if (!(await spendTotp(client, keys, accountId, 'pending', code, now))) return null;
     await client.query('UPDATE control.mfa_totp SET active = true, activated_at = now() WHERE account_id = $1', [accountId]);
     return replaceRecoveryCodes(client, accountId);
   });
@@ -171,7 +186,7 @@ export async function activateTotp(db: MfaDb, accountId: string, code: string, n
  */
 export async function verifyTotp(db: MfaDb, accountId: string, code: string, now = Date.now()): Promise<boolean> {
   const { control, keys } = storeOf(db);
-  return spendTotp(control, keys, accountId, code, true, now);
+  return spendTotp(control, keys, accountId, 'active', code, now);
 }
 
 /**
@@ -179,7 +194,9 @@ export async function verifyTotp(db: MfaDb, accountId: string, code: string, now
  * migration 0009) and clears the plaintext; run by openPlatform at start.
  * Rows that cannot be sealed now (the KMS is unavailable, the organization's
  * keys were destroyed) are left for the next start or their first use, logged
- * and counted; the platform starts anyway.
+ * and counted; the platform starts anyway. Once nothing is left in plaintext
+ * this is a single query, which the partial index mfa_totp_plaintext
+ * (migration 0009) answers, so it costs next to nothing at every start.
  */
 export async function sealPlaintextTotpSecrets(db: MfaDb, log?: Logger): Promise<{ sealed: number; failed: number }> {
   const { control, keys } = storeOf(db);
@@ -190,12 +207,7 @@ export async function sealPlaintextTotpSecrets(db: MfaDb, log?: Logger): Promise
   let failed = 0;
   for (const row of rows) {
     try {
-      const value = await sealSecret(keys, row.organization_code, row.account_id, row.secret);
-      const { rowCount } = await control.query('UPDATE control.mfa_totp SET secret_sealed = $2, secret = NULL WHERE account_id = $1 AND secret IS NOT NULL', [
-        row.account_id,
-        value,
-      ]);
-      sealed += rowCount ?? 0;
+      if (await sealPlaintextSecret(control, keys, row.account_id, row.organization_code, row.secret)) sealed++;
     } catch (err) {
       // Best effort: the platform starts anyway, and the row is sealed on its first use or at the next start.
       failed++;

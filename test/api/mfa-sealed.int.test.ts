@@ -12,11 +12,13 @@ import { createAccount } from '../../src/identity/accounts.js';
 import { provisionActiveTotp, sealPlaintextTotpSecrets, TOTP_SECRET, verifyTotp } from '../../src/identity/mfa.js';
 import type { Role } from '../../src/identity/roles.js';
 import { base32Decode, totpAt } from '../../src/identity/totp.js';
-import { ENCRYPTED_COLUMNS, encryptedColumn } from '../../src/security/keys/registry.js';
+import { sealedKeyVersion } from '../../src/security/keys/format.js';
+import { ENCRYPTED_COLUMNS } from '../../src/security/keys/registry.js';
 import { rewrap } from '../../src/security/keys/rewrap.js';
 import { rotateDataKey } from '../../src/security/keys/rotation.js';
 import { shredMunicipality } from '../../src/security/keys/shred.js';
-import { call, CHIYODA, freshTotp, logIn, newSession, YOKOHAMA } from '../support/api.js';
+import { SECRETS } from '../keys/setup.js';
+import { call, CHIYODA, freshTotp, logIn, newSession, YOKOHAMA, type Session } from '../support/api.js';
 import { createTestPlatform, type TestPlatform } from '../support/platform.js';
 
 const TOKYO_PREFECTURE = '130001';
@@ -47,7 +49,8 @@ interface Row {
   organization_code: string;
 }
 const rowOf = async (accountId: string) => (await asAdmin<Row>('SELECT secret, secret_sealed, organization_code FROM control.mfa_totp WHERE account_id = $1', [accountId]))[0]!;
-const keyVersion = (sealed: Buffer) => sealed.readUInt32BE(1);
+const accountIdOf = async (session: Session) =>
+  (await asAdmin<{ id: string }>('SELECT id FROM control.accounts WHERE organization_code = $1 AND login_name = $2', [session.organizationCode, session.loginName]))[0]!.id;
 
 async function account(organizationCode: string, roles: Role[]) {
   const loginName = `s-${randomBytes(4).toString('hex')}`;
@@ -66,7 +69,7 @@ function expectNoTrace(stored: Buffer, secret: Buffer): void {
 describe('TOTP secrets at rest', () => {
   it('are stored sealed, never in plaintext, by provisioning and by enrolment through the API', async () => {
     const clerk = await newSession(tp, CHIYODA, ['clerk']);
-    const id = (await asAdmin<{ id: string }>('SELECT id FROM control.accounts WHERE organization_code = $1 AND login_name = $2', [CHIYODA, clerk.loginName]))[0]!.id;
+    const id = await accountIdOf(clerk);
     const provisioned = await rowOf(id);
     expect(provisioned.secret).toBeNull();
     expect(provisioned.organization_code).toBe(CHIYODA);
@@ -181,23 +184,22 @@ describe('the rewrap job', () => {
     }
     for (const a of accounts) {
       const row = await rowOf(a.id);
-      expect(keyVersion(row.secret_sealed!)).toBe(2);
+      expect(sealedKeyVersion(row.secret_sealed!)).toBe(2);
       expect(await verifyTotp(tp.platform, a.id, totpAt(a.secret, Date.now()))).toBe(true);
     }
     // With a cell column too, an organization that is on no cell still has its control column rewrapped.
     await rotateDataKey(keys.deps, DIGITAL_AGENCY);
-    const cellColumn = encryptedColumn({ table: 'cell.test_secrets', column: 'secret' });
-    const report = await rewrap({ ...deps, columns: [cellColumn, TOTP_SECRET] }, { municipalityCode: DIGITAL_AGENCY, settleMs: 0 });
+    const report = await rewrap({ ...deps, columns: [SECRETS, TOTP_SECRET] }, { municipalityCode: DIGITAL_AGENCY, settleMs: 0 });
     expect(report.skipped).toEqual([]);
     expect(report.columns.map((c) => c.column)).toEqual(['control.mfa_totp.secret_sealed']);
-    expect(keyVersion((await rowOf(accounts[1]!.id)).secret_sealed!)).toBe(3);
+    expect(sealedKeyVersion((await rowOf(accounts[1]!.id)).secret_sealed!)).toBe(3);
   });
 });
 
 describe('crypto-shredding an organization', () => {
   it('leaves its authenticators unable to verify anything, and other organizations untouched', async () => {
     const clerk = await newSession(tp, YOKOHAMA, ['clerk']);
-    const id = (await asAdmin<{ id: string }>('SELECT id FROM control.accounts WHERE organization_code = $1 AND login_name = $2', [YOKOHAMA, clerk.loginName]))[0]!.id;
+    const id = await accountIdOf(clerk);
     const other = await newSession(tp, CHIYODA, ['clerk']);
     await shredMunicipality({ control: tp.platform.control, kms: tp.platform.keys.kms, keys: tp.platform.keys }, YOKOHAMA);
 

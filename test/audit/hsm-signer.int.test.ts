@@ -6,7 +6,7 @@
  * its log with it, which `audit verify` accepts with the printed public key alone.
  */
 import { createPublicKey, randomBytes, verify } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/platform/config.js';
 import { buildServer } from '../../src/platform/http/server.js';
 import { createLogger } from '../../src/platform/logger.js';
-import { migrateAll, openPlatform, type Databases, type OpenPlatform } from '../../src/platform/runtime.js';
+import { locateDatabases, migrateAll, openPlatform, type OpenPlatform } from '../../src/platform/runtime.js';
 import { ROUTE_MODULES } from '../../src/routes.js';
 import { AuditCliError, registerAuditCommands, runVerify, verifierKeyFromEnvironment } from '../../src/security/audit/cli.js';
 import { exportAuditLog } from '../../src/security/audit/export.js';
@@ -24,10 +24,10 @@ import { loadCheckpointSigner } from '../../src/security/audit/service.js';
 import { generateSigner, signCheckpoint, signNote, verifierKeyOf } from '../../src/security/audit/signer.js';
 import { LocalKeystore } from '../../src/security/keys/kms/local-keystore.js';
 import type { Pkcs11Kms } from '../../src/security/keys/kms/pkcs11.js';
-import { CKK_EC_EDWARDS, Pkcs11Ed25519Signer } from '../../src/security/keys/kms/pkcs11-ed25519.js';
+import { CKK_EC_EDWARDS, CKM_EC_EDWARDS_KEY_PAIR_GEN, ED25519_EC_PARAMS, Pkcs11Ed25519Signer } from '../../src/security/keys/kms/pkcs11-ed25519.js';
 import { call, newSession } from '../support/api.js';
 import { createDatabases, type TestPlatform } from '../support/platform.js';
-import { softHsmForTests, type TestHsm } from '../support/softhsm.js';
+import { expectKeptInToken, softHsmForTests, type TestHsm } from '../support/softhsm.js';
 
 const ORIGIN = 'audit.hsm.test/municloud';
 const LABEL = 'municloud-audit-test';
@@ -75,46 +75,33 @@ describe('the checkpoint key in the HSM', () => {
     expect(signer.publicKey.length).toBe(32);
     expect(signer.id).toMatch(/^[0-9a-f]{32}$/);
     const { privateKey, publicKey } = signer.objectHandles;
-    const { pkcs11: p, module: m, session } = kms.raw;
-    const attrs = m.C_GetAttributeValue(session, privateKey, [
-      { type: p.CKA_KEY_TYPE },
-      { type: p.CKA_EXTRACTABLE },
-      { type: p.CKA_SENSITIVE },
-      { type: p.CKA_ALWAYS_SENSITIVE },
-      { type: p.CKA_NEVER_EXTRACTABLE },
-      { type: p.CKA_LOCAL },
-      { type: p.CKA_TOKEN },
-      { type: p.CKA_PRIVATE },
-      { type: p.CKA_MODIFIABLE },
-      { type: p.CKA_SIGN },
-      { type: p.CKA_DECRYPT },
-      { type: p.CKA_UNWRAP },
-      { type: p.CKA_DERIVE },
-    ]);
-    expect((attrs[0]!.value as Buffer).readBigUInt64LE()).toBe(BigInt(CKK_EC_EDWARDS)); // a CK_ULONG
-    // CKA_EXTRACTABLE false, CKA_SENSITIVE true, always sensitive, never extractable, generated on the token, ...
-    expect(attrs.slice(1).map((a) => (a.value as Buffer)[0])).toEqual([0, 1, 1, 1, 1, 1, 1, 0, 1, 0, 0, 0]);
-    // The private value cannot be read ...
-    expect(() => m.C_GetAttributeValue(session, privateKey, [{ type: p.CKA_VALUE }])).toThrow(/CKR_ATTRIBUTE_SENSITIVE/);
-    // ... nor wrapped out under a key we hold ...
-    const ours = m.C_GenerateKey(session, { mechanism: p.CKM_AES_KEY_GEN }, [
-      { type: p.CKA_CLASS, value: p.CKO_SECRET_KEY },
-      { type: p.CKA_KEY_TYPE, value: p.CKK_AES },
-      { type: p.CKA_VALUE_LEN, value: 32 },
-      { type: p.CKA_TOKEN, value: false },
-      { type: p.CKA_WRAP, value: true },
-      { type: p.CKA_EXTRACTABLE, value: true },
-    ]);
-    for (const mechanism of [p.CKM_AES_KEY_WRAP_PAD, p.CKM_AES_KEY_WRAP]) {
-      expect(() => m.C_WrapKey(session, { mechanism }, ours, privateKey, Buffer.alloc(512))).toThrow(/CKR_KEY_UNEXTRACTABLE/);
-    }
-    // ... nor made extractable afterwards, nor copied into an extractable object.
-    expect(() => m.C_SetAttributeValue(session, privateKey, [{ type: p.CKA_EXTRACTABLE, value: true }])).toThrow();
-    expect(() => m.C_SetAttributeValue(session, privateKey, [{ type: p.CKA_SENSITIVE, value: false }])).toThrow();
-    expect(() => m.C_CopyObject(session, privateKey, [{ type: p.CKA_EXTRACTABLE, value: true }])).toThrow();
+    kms.withSession((p, m, session) => {
+      const attrs = m.C_GetAttributeValue(session, privateKey, [
+        { type: p.CKA_KEY_TYPE },
+        { type: p.CKA_EXTRACTABLE },
+        { type: p.CKA_SENSITIVE },
+        { type: p.CKA_ALWAYS_SENSITIVE },
+        { type: p.CKA_NEVER_EXTRACTABLE },
+        { type: p.CKA_LOCAL },
+        { type: p.CKA_TOKEN },
+        { type: p.CKA_PRIVATE },
+        { type: p.CKA_MODIFIABLE },
+        { type: p.CKA_SIGN },
+        { type: p.CKA_DECRYPT },
+        { type: p.CKA_UNWRAP },
+        { type: p.CKA_DERIVE },
+      ]);
+      expect((attrs[0]!.value as Buffer).readBigUInt64LE()).toBe(BigInt(CKK_EC_EDWARDS)); // a CK_ULONG
+      // CKA_EXTRACTABLE false, CKA_SENSITIVE true, always sensitive, never extractable, generated on the token, ...
+      expect(attrs.slice(1).map((a) => (a.value as Buffer)[0])).toEqual([0, 1, 1, 1, 1, 1, 1, 0, 1, 0, 0, 0]);
+    });
+    // The private value cannot be read, wrapped out under a key we hold, made extractable afterwards, or copied into an extractable object.
+    expectKeptInToken(kms, privateKey);
     // The public half is an OCTET STRING around the 32 bytes the signer reports.
-    const [point] = m.C_GetAttributeValue(session, publicKey, [{ type: p.CKA_EC_POINT }]);
-    expect((point!.value as Buffer).equals(Buffer.concat([Buffer.from([0x04, 0x20]), Buffer.from(signer.publicKey)]))).toBe(true);
+    kms.withSession((p, m, session) => {
+      const [point] = m.C_GetAttributeValue(session, publicKey, [{ type: p.CKA_EC_POINT }]);
+      expect((point!.value as Buffer).equals(Buffer.concat([Buffer.from([0x04, 0x20]), Buffer.from(signer.publicKey)]))).toBe(true);
+    });
   });
 
   it('signs what node:crypto and the note verifier accept, and nothing else', async () => {
@@ -152,29 +139,30 @@ describe('the checkpoint key in the HSM', () => {
   });
 
   it('refuses a key with the label that the token did not generate (an imported key someone may hold)', async () => {
-    const { pkcs11: p, module: m, session } = kms.raw;
     const label = 'imported-audit-key';
     // An extractable key generated as such stands in for an imported one: CKA_NEVER_EXTRACTABLE is false.
-    m.C_GenerateKeyPair(
-      session,
-      { mechanism: 0x1055 },
-      [
-        { type: p.CKA_CLASS, value: p.CKO_PUBLIC_KEY },
-        { type: p.CKA_KEY_TYPE, value: CKK_EC_EDWARDS },
-        { type: p.CKA_EC_PARAMS, value: Buffer.from('06032b6570', 'hex') },
-        { type: p.CKA_LABEL, value: label },
-        { type: p.CKA_ID, value: randomBytes(16) },
-        { type: p.CKA_TOKEN, value: false },
-      ],
-      [
-        { type: p.CKA_CLASS, value: p.CKO_PRIVATE_KEY },
-        { type: p.CKA_KEY_TYPE, value: CKK_EC_EDWARDS },
-        { type: p.CKA_LABEL, value: label },
-        { type: p.CKA_TOKEN, value: false },
-        { type: p.CKA_SIGN, value: true },
-        { type: p.CKA_SENSITIVE, value: false },
-        { type: p.CKA_EXTRACTABLE, value: true },
-      ],
+    kms.withSession((p, m, session) =>
+      m.C_GenerateKeyPair(
+        session,
+        { mechanism: CKM_EC_EDWARDS_KEY_PAIR_GEN },
+        [
+          { type: p.CKA_CLASS, value: p.CKO_PUBLIC_KEY },
+          { type: p.CKA_KEY_TYPE, value: CKK_EC_EDWARDS },
+          { type: p.CKA_EC_PARAMS, value: ED25519_EC_PARAMS },
+          { type: p.CKA_LABEL, value: label },
+          { type: p.CKA_ID, value: randomBytes(16) },
+          { type: p.CKA_TOKEN, value: false },
+        ],
+        [
+          { type: p.CKA_CLASS, value: p.CKO_PRIVATE_KEY },
+          { type: p.CKA_KEY_TYPE, value: CKK_EC_EDWARDS },
+          { type: p.CKA_LABEL, value: label },
+          { type: p.CKA_TOKEN, value: false },
+          { type: p.CKA_SIGN, value: true },
+          { type: p.CKA_SENSITIVE, value: false },
+          { type: p.CKA_EXTRACTABLE, value: true },
+        ],
+      ),
     );
     await expect(Pkcs11Ed25519Signer.open(kms, { name: ORIGIN, label })).rejects.toThrow(/CKA_SENSITIVE is not true.*CKA_NEVER_EXTRACTABLE is not true/);
   });
@@ -236,15 +224,10 @@ describe('a platform whose audit log is signed in the HSM', () => {
     // openPlatform reads the KMS and the audit signer from the process environment, as `municloud serve` does.
     Object.assign(process.env, env);
     const config = loadConfig(env);
-    const databases: Databases = {
-      controlAdminUrl: env.DATABASE_URL,
-      cells: config.cells,
-      roles: { ownerRole: config.ownerRole, appRole: config.appRole, appPassword: env.MUNICLOUD_APP_PASSWORD },
-      cursorSecret: env.MUNICLOUD_CURSOR_SECRET,
-      embedded: null,
-    };
+    const log = createLogger('silent');
+    const databases = await locateDatabases(config, log);
     await migrateAll(databases);
-    open = await openPlatform(config, createLogger('silent'), databases);
+    open = await openPlatform(config, log, databases);
     const app = await buildServer(open.platform, ROUTE_MODULES);
     await app.ready();
     tp = { app, platform: open.platform, databases, config, adminUrl: (name) => created.urls.get(name)!, close: async () => undefined };
@@ -275,7 +258,7 @@ describe('a platform whose audit log is signed in the HSM', () => {
     const entries = path.join(dir, 'audit.jsonl');
     const note = path.join(dir, 'audit.checkpoint');
     const exported = await exportAuditLog(open.platform.control, { out: entries });
-    await import('node:fs/promises').then((fs) => fs.writeFile(note, exported.checkpoint.note));
+    await writeFile(note, exported.checkpoint.note);
     let out = '';
     const code = await runVerify({ entries, key: vkey, checkpoint: note }, { out: (t) => void (out += t), err: () => undefined });
     expect(out).toMatch(/^OK: entries 0 to /);

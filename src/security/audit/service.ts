@@ -1,8 +1,9 @@
 /**
  * The audit log as the runtime holds it: one object per process with the
  * batched appender, the checkpoint publisher, the log's public key, and the
- * request pool they share. Also where the signing key comes from until the key
- * module provides it.
+ * request pool they share. Also where the signing key comes from: the
+ * environment (a software key), or the HSM through the key module
+ * (keys/kms/pkcs11-ed25519.ts).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';

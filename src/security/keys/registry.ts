@@ -66,11 +66,14 @@ export class EncryptedColumnRegistry {
   register(spec: EncryptedColumnSpec): EncryptedColumn {
     const col = encryptedColumn(spec);
     const existing = this.columns.get(col.name);
-    if (existing && (existing.idColumn !== col.idColumn || existing.municipalityColumn !== col.municipalityColumn)) {
+    if (!existing) {
+      this.columns.set(col.name, col);
+      return col;
+    }
+    if (existing.idColumn !== col.idColumn || existing.municipalityColumn !== col.municipalityColumn) {
       throw new TypeError(`encrypted column ${col.name} is registered twice with different settings`);
     }
-    this.columns.set(col.name, existing ?? col);
-    return existing ?? col;
+    return existing;
   }
 
   list(): EncryptedColumn[] {

@@ -107,9 +107,10 @@ export async function rewrap(deps: RewrapDeps, options: RewrapOptions = {}): Pro
     }
     // Cell columns need the organization's cell; control columns do not (organizations that are not municipalities have none).
     let columns = deps.columns;
+    let cell: pg.Pool | null = null;
     if (columns.some((c) => c.database === 'cell')) {
       try {
-        await deps.poolFor(code);
+        cell = await deps.poolFor(code);
       } catch (err) {
         if ((err as { code?: string }).code !== 'municipality_not_placed') throw err;
         columns = columns.filter((c) => c.database === 'control');
@@ -136,9 +137,13 @@ export async function rewrap(deps: RewrapDeps, options: RewrapOptions = {}): Pro
     }
     const saved = new Map((await rewrapProgress(deps.control, code)).map((p) => [`${p.tableName}.${p.columnName}`, p]));
     for (const column of columns) {
+      // Progress saved towards another version is stale: the pass towards this one starts the column over.
       const previous = saved.get(column.name);
-      if (previous && previous.targetVersion === target && previous.finishedAt) continue;
-      const result = await rewrapColumn(deps, crypto, column, target, previous?.targetVersion === target ? previous : null, batchSize, options, stop);
+      const resume = previous?.targetVersion === target ? previous : null;
+      if (resume?.finishedAt) continue;
+      // A cell's rows are visible only inside a tenant transaction; the control database has no row-level security.
+      const run: InTransaction = column.database === 'control' ? (fn) => inTransaction(deps.control, fn) : (fn) => inTenantTransaction(cell!, code, fn);
+      const result = await rewrapColumn(deps.control, run, crypto, column, target, resume, batchSize, options, stop);
       report.columns.push(result);
       if (!result.finished) return { ...report, stopped: true };
     }
@@ -146,8 +151,11 @@ export async function rewrap(deps: RewrapDeps, options: RewrapOptions = {}): Pro
   return report;
 }
 
+type InTransaction = <T>(fn: (client: pg.PoolClient) => Promise<T>) => Promise<T>;
+
 async function rewrapColumn(
-  deps: RewrapDeps,
+  control: pg.Pool,
+  run: InTransaction,
   crypto: MunicipalityKeys,
   column: EncryptedColumn,
   target: number,
@@ -157,9 +165,6 @@ async function rewrapColumn(
   stop: () => boolean,
 ): Promise<ColumnReport> {
   const code = crypto.municipalityCode;
-  // A cell's rows are visible only inside a tenant transaction; the control database has no row-level security.
-  const run: <T>(fn: (client: pg.PoolClient) => Promise<T>) => Promise<T> =
-    column.database === 'control' ? (fn) => inTransaction(deps.control, fn) : await deps.poolFor(code).then((pool) => (fn) => inTenantTransaction(pool, code, fn));
   const [table, col, id, mcol] = [q(column.table), q(column.column), q(column.idColumn), q(column.municipalityColumn)];
   let lastId = resume?.lastId ?? null;
   let rowsSeen = resume?.rowsSeen ?? 0;
@@ -167,14 +172,14 @@ async function rewrapColumn(
   let rowsFailed = resume?.rowsFailed ?? 0;
   const failedIds: string[] = [];
   const save = (finished: boolean, restart = false) =>
-    saveRewrapProgress(deps.control, { municipalityCode: code, tableName: column.table, columnName: column.column, targetVersion: target, lastId, rowsSeen, rowsRewrapped, rowsFailed, finished, restart });
+    saveRewrapProgress(control, { municipalityCode: code, tableName: column.table, columnName: column.column, targetVersion: target, lastId, rowsSeen, rowsRewrapped, rowsFailed, finished, restart });
   if (!resume) await save(false, true);
   const total = await run(async (client) =>
     Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE ${mcol} = $1 AND ${col} IS NOT NULL`, [code])).rows[0]!.n),
   );
 
-  for (;;) {
-    if (stop()) break;
+  let finished = false;
+  while (!finished && !stop()) {
     const batch = await run(async (client) => {
       const args: unknown[] = [code, batchSize];
       if (lastId !== null) args.push(lastId);
@@ -211,10 +216,9 @@ async function rewrapColumn(
     rowsRewrapped += batch.rewrapped;
     rowsFailed += batch.failed;
     if (batch.last !== null) lastId = batch.last;
-    const finished = batch.count < batchSize;
+    finished = batch.count < batchSize;
     await save(finished);
     options.onProgress?.({ kind: 'batch', municipalityCode: code, column: column.name, targetVersion: target, rowsSeen, rowsRewrapped, rowsFailed, total });
-    if (finished) return { municipalityCode: code, column: column.name, targetVersion: target, resumedAfter: resume?.lastId ?? null, rowsSeen, rowsRewrapped, rowsFailed, failedIds, finished: true };
   }
-  return { municipalityCode: code, column: column.name, targetVersion: target, resumedAfter: resume?.lastId ?? null, rowsSeen, rowsRewrapped, rowsFailed, failedIds, finished: false };
+  return { municipalityCode: code, column: column.name, targetVersion: target, resumedAfter: resume?.lastId ?? null, rowsSeen, rowsRewrapped, rowsFailed, failedIds, finished };
 }

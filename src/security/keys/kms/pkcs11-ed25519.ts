@@ -22,7 +22,7 @@ import type * as Pkcs11Module from 'pkcs11js';
 import type { Logger } from 'pino';
 import type { CheckpointSigner } from '../../audit/signer.js';
 import { KmsError } from './kms.js';
-import { fromPkcs11, type Pkcs11Kms } from './pkcs11.js';
+import { findObjects, fromPkcs11, type Pkcs11Kms } from './pkcs11.js';
 
 type Handle = Buffer;
 
@@ -51,15 +51,6 @@ export interface Pkcs11Ed25519Options {
   /** Generate the pair when the token has none with this label (default false: refuse). */
   readonly create?: boolean;
   readonly log?: Logger | undefined;
-}
-
-function findObjects(m: Pkcs11Module.PKCS11, session: Handle, template: Pkcs11Module.Template, max = 16): Handle[] {
-  m.C_FindObjectsInit(session, template);
-  try {
-    return m.C_FindObjects(session, max);
-  } finally {
-    m.C_FindObjectsFinal(session);
-  }
 }
 
 const bool = (value: unknown) => Buffer.isBuffer(value) && value.length > 0 && value[0] !== 0;
@@ -94,58 +85,20 @@ export class Pkcs11Ed25519Signer implements CheckpointSigner {
     const label = options.label ?? DEFAULT_AUDIT_KEY_LABEL;
     if (!isValidAuditKeyLabel(label)) throw new KmsError('refused', 'the audit key label must be 1 to 64 printable ASCII characters, not starting or ending with a space');
     return kms.withSession((p, m, session) => {
-      const privateTemplate = (extra: Pkcs11Module.Template = []): Pkcs11Module.Template => [
-        { type: p.CKA_CLASS, value: p.CKO_PRIVATE_KEY },
-        { type: p.CKA_KEY_TYPE, value: CKK_EC_EDWARDS },
-        ...extra,
-      ];
-      const idOf = (handle: Handle) => m.C_GetAttributeValue(session, handle, [{ type: p.CKA_ID }])[0]!.value as Buffer;
-      /** Pairs with the label, the one with the smallest CKA_ID first: every process picks the same one. */
-      const candidates = () =>
-        findObjects(m, session, privateTemplate([{ type: p.CKA_LABEL, value: label }]))
-          .map((handle) => ({ handle, id: Buffer.from(idOf(handle)) }))
-          .sort((a, b) => Buffer.compare(a.id, b.id));
-
-      let found: { handle: Handle; id: Buffer }[];
-      let created: Buffer | null = null;
+      let pair: { privateKey: Handle; id: Buffer; created: boolean };
       try {
-        found = candidates();
-        if (found.length === 0) {
-          if (!options.create) throw new KmsError('key_not_found', `the PKCS#11 token has no Ed25519 key labelled "${label}"`);
-          created = generate(p, m, session, label);
-          // Processes starting together may each have generated one: all keep the smallest id, and drop their own otherwise.
-          found = candidates();
-          const chosen = found[0];
-          if (chosen && !chosen.id.equals(created)) {
-            destroyPair(p, m, session, created);
-            options.log?.warn({ label }, 'another process generated the audit checkpoint key at the same time: using its key');
-            created = null;
-          }
-        } else if (found.length > 1) {
-          options.log?.warn({ label, keys: found.length }, 'the PKCS#11 token holds several audit checkpoint keys with this label: using the one with the smallest CKA_ID');
-        }
+        pair = findOrGenerate(p, m, session, label, options);
       } catch (err) {
-        throw err instanceof KmsError ? err : fromPkcs11(err, `finding the audit checkpoint key "${label}"`);
+        throw fromPkcs11(err, `finding the audit checkpoint key "${label}"`);
       }
-      const chosen = found[0];
-      if (!chosen) throw new KmsError('key_not_found', `the PKCS#11 token has no Ed25519 key labelled "${label}"`);
-      const id = chosen.id;
       try {
-        checkPrivateKey(p, m, session, chosen.handle, label);
-        const publics = findObjects(m, session, [
-          { type: p.CKA_CLASS, value: p.CKO_PUBLIC_KEY },
-          { type: p.CKA_KEY_TYPE, value: CKK_EC_EDWARDS },
-          { type: p.CKA_ID, value: id },
-        ]);
-        if (publics.length !== 1) throw new KmsError('refused', `the audit checkpoint key "${label}" has ${publics.length} public key objects on the token, not one`);
-        const [params, point] = m.C_GetAttributeValue(session, publics[0]!, [{ type: p.CKA_EC_PARAMS }, { type: p.CKA_EC_POINT }]);
-        if (!isEd25519Params(params!.value as Buffer)) throw new KmsError('refused', `the key "${label}" is not an Ed25519 key (CKA_EC_PARAMS)`);
-        const publicKey = ed25519PointBytes(point!.value as Buffer);
-        const signer = new Pkcs11Ed25519Signer(kms, chosen.handle, publics[0]!, options.name, label, id.toString('hex'), publicKey, created !== null);
+        checkPrivateKey(p, m, session, pair.privateKey, label);
+        const publicHalf = readPublicHalf(p, m, session, pair.id, label);
+        const signer = new Pkcs11Ed25519Signer(kms, pair.privateKey, publicHalf.handle, options.name, label, pair.id.toString('hex'), publicHalf.publicKey, pair.created);
         signer.selfTest(m, session);
         return signer;
       } catch (err) {
-        throw err instanceof KmsError ? err : fromPkcs11(err, `reading the audit checkpoint key "${label}"`);
+        throw fromPkcs11(err, `reading the audit checkpoint key "${label}"`);
       }
     });
   }
@@ -185,6 +138,60 @@ export class Pkcs11Ed25519Signer implements CheckpointSigner {
   describe(): { label: string; id: string; softwareToken: boolean } {
     return { label: this.label, id: this.id, softwareToken: this.kms.softwareToken };
   }
+}
+
+/** The private keys labelled `label`, the smallest CKA_ID first: every process picks the same one. */
+function labelledPrivateKeys(p: typeof Pkcs11Module, m: Pkcs11Module.PKCS11, session: Handle, label: string): { privateKey: Handle; id: Buffer }[] {
+  return findObjects(m, session, [
+    { type: p.CKA_CLASS, value: p.CKO_PRIVATE_KEY },
+    { type: p.CKA_KEY_TYPE, value: CKK_EC_EDWARDS },
+    { type: p.CKA_LABEL, value: label },
+  ])
+    .map((privateKey) => ({ privateKey, id: Buffer.from(m.C_GetAttributeValue(session, privateKey, [{ type: p.CKA_ID }])[0]!.value as Buffer) }))
+    .sort((a, b) => Buffer.compare(a.id, b.id));
+}
+
+/**
+ * The pair labelled `label`, generated first when the token has none and
+ * `create` is set. Processes starting together on a fresh token may each
+ * generate one: all keep the smallest CKA_ID, and a process whose own pair
+ * lost destroys it.
+ */
+function findOrGenerate(
+  p: typeof Pkcs11Module,
+  m: Pkcs11Module.PKCS11,
+  session: Handle,
+  label: string,
+  options: Pkcs11Ed25519Options,
+): { privateKey: Handle; id: Buffer; created: boolean } {
+  const existing = labelledPrivateKeys(p, m, session, label);
+  if (existing.length > 1) {
+    options.log?.warn({ label, keys: existing.length }, 'the PKCS#11 token holds several audit checkpoint keys with this label: using the one with the smallest CKA_ID');
+  }
+  if (existing[0]) return { ...existing[0], created: false };
+  const missing = () => new KmsError('key_not_found', `the PKCS#11 token has no Ed25519 key labelled "${label}"`);
+  if (!options.create) throw missing();
+  const ours = generate(p, m, session, label);
+  const chosen = labelledPrivateKeys(p, m, session, label)[0];
+  if (!chosen) throw missing();
+  if (chosen.id.equals(ours)) return { ...chosen, created: true };
+  destroyPair(p, m, session, ours);
+  options.log?.warn({ label }, 'another process generated the audit checkpoint key at the same time: using its key');
+  return { ...chosen, created: false };
+}
+
+/** The pair's one public key object (same CKA_ID) and its 32 raw bytes, which must be on edwards25519. */
+function readPublicHalf(p: typeof Pkcs11Module, m: Pkcs11Module.PKCS11, session: Handle, id: Buffer, label: string): { handle: Handle; publicKey: Buffer } {
+  const publics = findObjects(m, session, [
+    { type: p.CKA_CLASS, value: p.CKO_PUBLIC_KEY },
+    { type: p.CKA_KEY_TYPE, value: CKK_EC_EDWARDS },
+    { type: p.CKA_ID, value: id },
+  ]);
+  if (publics.length !== 1) throw new KmsError('refused', `the audit checkpoint key "${label}" has ${publics.length} public key objects on the token, not one`);
+  const handle = publics[0]!;
+  const [params, point] = m.C_GetAttributeValue(session, handle, [{ type: p.CKA_EC_PARAMS }, { type: p.CKA_EC_POINT }]);
+  if (!isEd25519Params(params!.value as Buffer)) throw new KmsError('refused', `the key "${label}" is not an Ed25519 key (CKA_EC_PARAMS)`);
+  return { handle, publicKey: ed25519PointBytes(point!.value as Buffer) };
 }
 
 function generate(p: typeof Pkcs11Module, m: Pkcs11Module.PKCS11, session: Handle, label: string): Buffer {

@@ -56,6 +56,9 @@ interface SharedModule {
 
 const pinDigest = (tokenLabel: string, pin: string) => createHash('sha256').update(`${tokenLabel}\0${pin}`).digest();
 
+/** The CKR_ value of a pkcs11js error. */
+const ckr = (err: unknown) => (err as { code?: number }).code;
+
 async function loadModule(library: string): Promise<SharedModule> {
   const shared = modules.get(library);
   if (shared) {
@@ -77,17 +80,38 @@ async function loadModule(library: string): Promise<SharedModule> {
   try {
     module.C_Initialize();
   } catch (err) {
-    if ((err as { code?: number }).code !== pkcs11.CKR_CRYPTOKI_ALREADY_INITIALIZED) throw fromPkcs11(err, 'C_Initialize');
+    if (ckr(err) !== pkcs11.CKR_CRYPTOKI_ALREADY_INITIALIZED) throw fromPkcs11(err, 'C_Initialize');
   }
   const entry: SharedModule = { pkcs11, module, users: 1, pins: new Map() };
   modules.set(library, entry);
   return entry;
 }
 
-/** PKCS#11 errors carry only the CKR_ name; that is all we pass on. */
+/** PKCS#11 errors carry only the CKR_ name; that is all we pass on. A KmsError (our own refusal) passes as it is. */
 export function fromPkcs11(err: unknown, what: string, reason: KmsError['reason'] = 'unavailable'): KmsError {
+  if (err instanceof KmsError) return err;
   const name = err instanceof Error ? err.message.split(/[\s:]/)[0] : 'error';
   return new KmsError(reason, `PKCS#11 ${what} failed: ${name}`);
+}
+
+/** C_FindObjects for a template, at most `max` handles. */
+export function findObjects(m: Pkcs11Module.PKCS11, session: Handle, template: Pkcs11Module.Template, max = 16): Handle[] {
+  m.C_FindObjectsInit(session, template);
+  try {
+    return m.C_FindObjects(session, max);
+  } finally {
+    m.C_FindObjectsFinal(session);
+  }
+}
+
+/** C_GenerateKey of a 256-bit AES secret key; `attributes` says where it lives and what it may do. */
+export function generateAes256Key(p: Pkcs11, m: Pkcs11Module.PKCS11, session: Handle, attributes: Pkcs11Module.Template): Handle {
+  return m.C_GenerateKey(session, { mechanism: p.CKM_AES_KEY_GEN }, [
+    { type: p.CKA_CLASS, value: p.CKO_SECRET_KEY },
+    { type: p.CKA_KEY_TYPE, value: p.CKK_AES },
+    { type: p.CKA_VALUE_LEN, value: 32 },
+    ...attributes,
+  ]);
 }
 
 export class Pkcs11Kms implements Kms {
@@ -116,26 +140,29 @@ export class Pkcs11Kms implements Kms {
         m.C_Login(session, p.CKU_USER, options.pin);
         shared.pins.set(options.tokenLabel, digest);
       } catch (err) {
+        const alreadyLoggedIn = ckr(err) === p.CKR_USER_ALREADY_LOGGED_IN;
         const known = shared.pins.get(options.tokenLabel);
-        const samePin = known !== undefined && timingSafeEqual(known, digest);
-        if ((err as { code?: number }).code !== p.CKR_USER_ALREADY_LOGGED_IN || !samePin) {
+        if (!alreadyLoggedIn || known === undefined || !timingSafeEqual(known, digest)) {
           m.C_CloseSession(session);
-          if ((err as { code?: number }).code === p.CKR_USER_ALREADY_LOGGED_IN) {
-            throw new KmsError('refused', 'PKCS#11 login failed: CKR_PIN_INCORRECT (this process is logged in to the token with another PIN)');
-          }
-          throw fromPkcs11(err, 'login', 'refused');
+          throw alreadyLoggedIn
+            ? new KmsError('refused', 'PKCS#11 login failed: CKR_PIN_INCORRECT (this process is logged in to the token with another PIN)')
+            : fromPkcs11(err, 'login', 'refused');
         }
       }
       const detail = `${info.manufacturerID.trim()} ${info.model.trim()} serial ${info.serialNumber.trim()}`;
       return new Pkcs11Kms(options, p, m, session, detail);
     } catch (err) {
       await release(options.library);
-      throw err instanceof KmsError ? err : fromPkcs11(err, 'open');
+      throw fromPkcs11(err, 'open');
     }
   }
 
-  private check(kek: KeyHandle): void {
+  private assertOpen(): void {
     if (this.closed) throw new KmsError('unavailable', 'the PKCS#11 KMS is closed');
+  }
+
+  private check(kek: KeyHandle): void {
+    this.assertOpen();
     if (kek.kind !== KIND) throw new KmsError('refused', `KEK ${kek.id} belongs to a ${kek.kind} KMS, not PKCS#11`);
     if (!/^[0-9a-f]{32}$/.test(kek.id)) throw new KmsError('refused', 'a PKCS#11 KEK id is 32 hex digits');
   }
@@ -146,16 +173,7 @@ export class Pkcs11Kms implements Kms {
     const cached = this.handles.get(kek.id);
     if (cached) return cached;
     const { p, m, session } = this;
-    m.C_FindObjectsInit(session, [
-      { type: p.CKA_CLASS, value: p.CKO_SECRET_KEY },
-      { type: p.CKA_ID, value: Buffer.from(kek.id, 'hex') },
-    ]);
-    let found: Handle[];
-    try {
-      found = m.C_FindObjects(session, 2);
-    } finally {
-      m.C_FindObjectsFinal(session);
-    }
+    const found = findObjects(m, session, [{ type: p.CKA_CLASS, value: p.CKO_SECRET_KEY }, { type: p.CKA_ID, value: Buffer.from(kek.id, 'hex') }], 2);
     if (found.length > 1) throw new KmsError('refused', `two objects on the token have the id of KEK ${kek.id}`);
     const handle = found[0] ?? null;
     if (handle) this.handles.set(kek.id, handle);
@@ -173,14 +191,11 @@ export class Pkcs11Kms implements Kms {
   }
 
   async createKek(label: string): Promise<KeyHandle> {
-    if (this.closed) throw new KmsError('unavailable', 'the PKCS#11 KMS is closed');
+    this.assertOpen();
     const { p, m, session } = this;
     const id = randomBytes(16);
     try {
-      const handle = m.C_GenerateKey(session, { mechanism: p.CKM_AES_KEY_GEN }, [
-        { type: p.CKA_CLASS, value: p.CKO_SECRET_KEY },
-        { type: p.CKA_KEY_TYPE, value: p.CKK_AES },
-        { type: p.CKA_VALUE_LEN, value: 32 },
+      const handle = generateAes256Key(p, m, session, [
         { type: p.CKA_ID, value: id },
         { type: p.CKA_LABEL, value: label },
         { type: p.CKA_TOKEN, value: true },
@@ -231,7 +246,7 @@ export class Pkcs11Kms implements Kms {
   }
 
   private failure(err: unknown, kek: KeyHandle, what: string, reason: KmsError['reason']): KmsError {
-    const code = (err as { code?: number }).code;
+    const code = ckr(err);
     if (code === this.p.CKR_OBJECT_HANDLE_INVALID || code === this.p.CKR_KEY_HANDLE_INVALID) {
       this.handles.delete(kek.id);
       return new KmsError('key_not_found', `KEK ${kek.id} does not exist on the token`);
@@ -245,8 +260,7 @@ export class Pkcs11Kms implements Kms {
     try {
       this.m.C_DestroyObject(this.session, handle);
     } catch (err) {
-      const code = (err as { code?: number }).code;
-      if (code !== this.p.CKR_OBJECT_HANDLE_INVALID) throw fromPkcs11(err, `destroying KEK ${kek.id}`);
+      if (ckr(err) !== this.p.CKR_OBJECT_HANDLE_INVALID) throw fromPkcs11(err, `destroying KEK ${kek.id}`);
     } finally {
       this.handles.delete(kek.id);
     }
@@ -260,12 +274,13 @@ export class Pkcs11Kms implements Kms {
   /**
    * Runs fn with the module and this adapter's logged-in session, for other
    * objects on the same token that are not KEKs (the audit log's checkpoint
-   * key, pkcs11-ed25519.ts), so they share its login instead of repeating it.
+   * key, pkcs11-ed25519.ts), so they share its login instead of repeating it;
+   * tests probe the token through it too.
    * fn must be synchronous: operations on one session must not interleave, and
    * the event loop cannot interleave a synchronous call.
    */
   withSession<T>(fn: (pkcs11: Pkcs11, module: Pkcs11Module.PKCS11, session: Handle) => T): T {
-    if (this.closed) throw new KmsError('unavailable', 'the PKCS#11 KMS is closed');
+    this.assertOpen();
     return fn(this.p, this.m, this.session);
   }
 
@@ -277,11 +292,6 @@ export class Pkcs11Kms implements Kms {
   /** For tests and audits: the handle of a KEK, to show the token refuses to reveal it. */
   objectHandle(kek: KeyHandle): Handle {
     return this.require(kek);
-  }
-
-  /** For tests: the loaded module and session, to probe the token directly. */
-  get raw(): { pkcs11: Pkcs11; module: Pkcs11Module.PKCS11; session: Handle } {
-    return { pkcs11: this.p, module: this.m, session: this.session };
   }
 
   describe(): KmsDescription {
