@@ -108,6 +108,14 @@ describe('foldKana', () => {
     expect(foldKana(input)).toBeNull();
   });
 
+  it.each([
+    ['ッ゛', 'ズ'],
+    ['ゥ゛', 'ブ'],
+  ])('folds a small kana that a voiced mark then composes with, %j, in one pass', (input, folded) => {
+    expect(foldKana(input)).toBe(folded);
+    expect(foldKana(folded)).toBe(folded);
+  });
+
   it('returns only large full-width katakana, and is idempotent (property)', () => {
     const unit = fc.oneof(katakanaUnit, fc.constantFrom(' ', '\u3000', '・', 'ｶﾞ', 'ﾊﾟ', 'ゃ', 'ぢ', 'ゝ', 'ヾ', '゛', '－'));
     fc.assert(
@@ -275,6 +283,12 @@ describe('foldKanjiName', () => {
     fc.constantFrom(...KANJI_VARIANTS.keys(), ...KANJI_VARIANTS.values()),
     fc.constantFrom('々', ' ', '\u3000', '・', '\ufe00', '\u{e0100}', '\u200b', 'ヶ', 'ｶﾞ', '゛', 'a', 'Ｚ', '-', "'", '山', '田'),
   );
+
+  it('composes a voiced mark with the ケ that ヶ becomes, in one pass', () => {
+    expect(foldKanjiName('ヶ゛')).toBe('ゲ');
+    expect(foldKanjiName('ゲ')).toBe('ゲ');
+    expect(foldKanjiName('ト々\u3099')).toBe('トド');
+  });
 
   it('is idempotent (property)', () => {
     fc.assert(

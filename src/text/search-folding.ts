@@ -132,12 +132,16 @@ export function foldKana(text: string): string | null {
       prev = ch;
     }
   }
-  s = expanded
-    .replace(/ヴ[ァィェォュ]?|[ヷヸヹヺ]/gu, (m) => VU[m] ?? m)
-    .replace(KANA_FOLD_RE, (ch) => KANA_FOLD[ch] ?? ch)
-    // Folding small ㇷ to フ lets a following U+309A compose (ㇷ゚ → プ).
-    .normalize('NFC');
+  // Folding a small kana to its large form can let a following voiced mark compose (ㇷ゚ → プ,
+  // ッ゛ → ヅ, ゥ゛ → ヴ), and what it composes into may fold again (ヅ → ズ, ヴ → ブ): fold,
+  // compose, fold once more. The second fold leaves no mark that could compose.
+  s = foldLetters(foldLetters(expanded).normalize('NFC'));
   return FOLDED_KANA.test(s) ? s : null;
+}
+
+/** ヴ-sounds to バ-row kana, small kana to large ones, and the rest of KANA_FOLD. */
+function foldLetters(s: string): string {
+  return s.replace(/ヴ[ァィェォュ]?|[ヷヸヹヺ]/gu, (m) => VU[m] ?? m).replace(KANA_FOLD_RE, (ch) => KANA_FOLD[ch] ?? ch);
 }
 
 /** Replaces old and variant kanji by their modern form, code point by code point. */
@@ -155,9 +159,10 @@ export function foldKanjiName(text: string): string {
     .normalize('NFKC')
     .replace(INVISIBLE, '')
     .replace(NAME_SEPARATORS, '')
-    .normalize('NFC')
     .replace(/[a-z]+/g, (w) => w.toUpperCase())
-    .replace(/[ヶヵ]/gu, 'ケ');
+    .replace(/[ヶヵ]/gu, 'ケ')
+    // Compose last: removing separators joins a stand-alone ゛ to its kana, and so does ヶ → ケ (ヶ゛ → ゲ).
+    .normalize('NFC');
   let out = '';
   let prev: string | undefined;
   for (const ch of s) {
@@ -166,7 +171,8 @@ export function foldKanjiName(text: string): string {
     out += folded;
     prev = folded;
   }
-  return out;
+  // A voiced mark after 々 composes with the kana 々 stood for (ト々゙ → トド).
+  return out.normalize('NFC');
 }
 
 const KANJI_DIGIT: Record<string, number> = { 〇: 0, '○': 0, 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
