@@ -5,14 +5,12 @@
  * segment of the three-layer model). Personal data never travels in URLs:
  * searches are POSTed.
  */
-import type { FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { Type, type Static, type TSchema } from 'typebox';
 import type { Role } from '../identity/roles.js';
 import { Problem } from '../platform/errors.js';
-import { tenantOf, type App, type Platform } from '../platform/http/server.js';
+import type { App, Platform } from '../platform/http/server.js';
 import { Limit, Cursor, Page, Uuid } from '../platform/http/schemas.js';
-import { recordAction } from '../security/audit/record.js';
 import { todayInJapan } from './changes.js';
 import { disclosureFor, disclosureReasonOf, inForce, supportMeasureOf, type Disclosure } from './disclosure.js';
 import {
@@ -60,6 +58,7 @@ import {
   openResident,
   residentAsOf,
   type ExpectedVersion,
+  registerRequest,
   type NamedIds,
   type RegisterRequest,
 } from './service.js';
@@ -86,10 +85,6 @@ const WRITERS: Role[] = ['clerk', 'municipal_admin'];
 const SUPPORT_ADMINS: Role[] = ['municipal_admin', 'support_measure_officer'];
 const MY_NUMBER = { operation: 'resident_registry' } as const;
 const TAGS = ['resident-register'];
-
-function registerRequest(platform: Platform, request: FastifyRequest): RegisterRequest {
-  return { platform, request, tenant: tenantOf(request) };
-}
 
 const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
 
@@ -378,7 +373,7 @@ export function residentRegisterRoutes(app: App, platform: Platform): void {
       const before = cursor ? platform.cursors.decode<{ s: number }>(r.tenant.municipalityCode, listing, cursor) : undefined;
       return r.tenant.run(async (db) => {
         const { items, total } = await listChanges(db, filter, { limit, ...(before ? { beforeSeq: before.s } : {}) });
-        await recordAction(platform, request, 'personal_data_search', { purpose: r.tenant.purpose, records: [{ resource: 'resident_changes', ids: items.map((c) => c.id) }] });
+        await r.record('personal_data_search', { purpose: r.tenant.purpose, records: [{ resource: 'resident_changes', ids: items.map((c) => c.id) }] });
         const last = items.at(-1);
         return {
           items: items.map(summary),
@@ -414,10 +409,10 @@ export function residentRegisterRoutes(app: App, platform: Platform): void {
       return r.tenant.run(async (db) => {
         const [row] = await residentsById(db, [request.params.id]);
         if (!row) throw new Problem('not_found');
-        await endSupportMeasure(db, row.id, r.request.principal!.accountId);
-        await insertSupportMeasure(db, { residentId: row.id, since, until, decidedBy: r.request.principal!.accountId });
+        await endSupportMeasure(db, row.id, r.operatorId);
+        await insertSupportMeasure(db, { residentId: row.id, since, until, decidedBy: r.operatorId });
         await setSupportMeasureFlag(db, row.id, true);
-        await recordAction(platform, request, 'support_measure_set', { records: [{ resource: 'residents', ids: [row.id] }] });
+        await r.record('support_measure_set', { records: [{ resource: 'residents', ids: [row.id] }] });
         return { residentId: row.id, since, until, inForce: inForce({ since, until }, todayInJapan()) };
       });
     },
@@ -432,9 +427,9 @@ export function residentRegisterRoutes(app: App, platform: Platform): void {
     async (request, reply) => {
       const r = registerRequest(platform, request);
       await r.tenant.run(async (db) => {
-        if (!(await endSupportMeasure(db, request.params.id, r.request.principal!.accountId))) throw new Problem('not_found');
+        if (!(await endSupportMeasure(db, request.params.id, r.operatorId))) throw new Problem('not_found');
         await setSupportMeasureFlag(db, request.params.id, false);
-        await recordAction(platform, request, 'support_measure_ended', { records: [{ resource: 'residents', ids: [request.params.id] }] });
+        await r.record('support_measure_ended', { records: [{ resource: 'residents', ids: [request.params.id] }] });
       });
       return reply.status(204).send();
     },
@@ -464,7 +459,7 @@ async function readableResident(r: RegisterRequest, db: pg.ClientBase, id: strin
   if (!row) throw new Problem('not_found');
   const { disclosure, measure } = await disclosureOf(r, db, row, todayInJapan());
   if (disclosure.kind === 'withheld') {
-    await recordAction(r.platform, r.request, 'access_refused', { refused: 'support_measure', purpose: r.tenant.purpose, records: [{ resource: 'residents', ids: [row.id] }] });
+    await r.record('access_refused', { refused: 'support_measure', purpose: r.tenant.purpose, records: [{ resource: 'residents', ids: [row.id] }] });
     throw new Problem('support_measure_restricted');
   }
   return { row, disclosure, measure, keys: await r.platform.keys.forMunicipality(r.tenant.municipalityCode) };

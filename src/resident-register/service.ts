@@ -10,9 +10,10 @@ import type { FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import type { Static } from 'typebox';
 import { Problem, type FieldError, fieldError } from '../platform/errors.js';
-import type { Platform, TenantContext } from '../platform/http/server.js';
+import { tenantOf, type Platform, type TenantContext } from '../platform/http/server.js';
 import { admitResidentViews } from '../security/access/leak-guard.js';
-import { recordAction } from '../security/audit/record.js';
+import type { EntryKind } from '../security/audit/catalogue.js';
+import { recordAction, type ActionDetails } from '../security/audit/record.js';
 import type { MunicipalityKeys } from '../security/keys/index.js';
 import { todayInJapan } from './changes.js';
 import { applyEffect, emptyState, fold, HistoryError, membersOf, touched, type Effect, type HistoricChange, type RegisterState } from './history.js';
@@ -41,17 +42,35 @@ import {
   type ResidentRow,
 } from './store.js';
 
-/** What a use case acts within: the request (who, from where, why) and its tenant transaction. */
-export interface RegisterRequest {
+/**
+ * Who changes the register, in which municipality, and how what they do is
+ * recorded: a clerk's request, or a batch job of the platform (a migration
+ * load, the demo). Filings need no more than this.
+ */
+export interface RegisterActor {
   readonly platform: Platform;
-  readonly request: FastifyRequest;
   readonly tenant: TenantContext;
+  /** The account recorded as the operator of each change. */
+  readonly operatorId: string;
+  /** Records an audit entry; awaited inside the tenant transaction, so no entry means no change. */
+  record(kind: EntryKind, details: ActionDetails): Promise<void>;
 }
 
-function accountOf(r: RegisterRequest): string {
-  const p = r.request.principal;
-  if (!p) throw new Problem('unauthenticated');
-  return p.accountId;
+/** A use case acting for a request: who, from where, why, and its tenant transaction. Reads need the request (leak guard, disclosure). */
+export interface RegisterRequest extends RegisterActor {
+  readonly request: FastifyRequest;
+}
+
+export function registerRequest(platform: Platform, request: FastifyRequest): RegisterRequest {
+  const principal = request.principal;
+  if (!principal) throw new Problem('unauthenticated');
+  return {
+    platform,
+    request,
+    tenant: tenantOf(request),
+    operatorId: principal.accountId,
+    record: (kind, details) => recordAction(platform, request, kind, details),
+  };
 }
 
 async function openJson<T>(keys: MunicipalityKeys, field: { table: string; column: string; recordId: string }, sealed: Buffer): Promise<T> {
@@ -136,12 +155,12 @@ function duplicateOf(err: unknown): Problem | null {
  * one transaction.
  */
 export async function fileChange(
-  r: RegisterRequest,
+  r: RegisterActor,
   named: NamedIds,
   expected: readonly ExpectedVersion[],
   plan: (ctx: PlanContext, db: pg.ClientBase, keys: MunicipalityKeys) => Promise<Plan> | Plan,
 ): Promise<FilingResult> {
-  const operatorId = accountOf(r);
+  const { operatorId } = r;
   try {
     return await r.tenant.run(async (db) => {
       const keys = await r.platform.keys.forMunicipality(r.tenant.municipalityCode);
@@ -199,7 +218,7 @@ export async function fileChange(
         topic: `resident_register.${p.kind}`,
         payload: { changeId, kind: p.kind, reasonCode: p.reasonCode, eventDate: p.eventDate, residentIds: ids.residentIds, householdIds: ids.householdIds },
       });
-      await recordAction(r.platform, r.request, 'personal_data_change', {
+      await r.record('personal_data_change', {
         purpose: r.tenant.purpose,
         records: [
           { resource: 'resident_changes', ids: [changeId] },
@@ -308,5 +327,5 @@ export async function auditRead(
   extra: readonly { resource: string; ids: readonly string[] }[] = [],
 ): Promise<void> {
   await admitResidentViews(r.platform, r.request, db, residentIds);
-  await recordAction(r.platform, r.request, kind, { purpose: r.tenant.purpose, records: [{ resource: 'residents', ids: residentIds }, ...extra] });
+  await r.record(kind, { purpose: r.tenant.purpose, records: [{ resource: 'residents', ids: residentIds }, ...extra] });
 }
