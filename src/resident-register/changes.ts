@@ -36,7 +36,8 @@ export const CHANGE_KINDS = {
     en: 'Entry on the municipality’s authority',
     filedBy: 'municipality',
     deadlineDays: null,
-    reasons: ['missing_record', 'court_decision', 'nationality_acquired', 'other'],
+    // system_migration: records loaded in bulk from a previous system (or a synthetic population), see bulk-entry.ts.
+    reasons: ['missing_record', 'court_decision', 'nationality_acquired', 'system_migration', 'other'],
   },
   removal_by_authority: {
     ja: '職権消除',

@@ -21,7 +21,7 @@ import type { Plan, PlanContext } from './filings.js';
 import { cryptoRandom, isValidResidentCode, newResidentCode } from './identifiers.js';
 import type { Address, HouseholdRecord, ResidentRecord } from './record.js';
 import type { FilingResultSchema } from './schemas.js';
-import { searchTermsOf } from './search-terms.js';
+import { searchTermsOf, type SearchTerm } from './search-terms.js';
 import {
   appendOutbox,
   CHANGE_PAYLOAD,
@@ -39,7 +39,9 @@ import {
   upsertResident,
   type ChangeRow,
   type HouseholdRow,
+  type OutboxEvent,
   type ResidentRow,
+  type ResidentWrite,
 } from './store.js';
 
 /**
@@ -136,7 +138,7 @@ function planContext(state: RegisterState): PlanContext {
 }
 
 /** Translates a unique-index violation on the current records into the filing's error. */
-function duplicateOf(err: unknown): Problem | null {
+export function duplicateOf(err: unknown): Problem | null {
   const e = err as { code?: string; constraint?: string };
   if (e.code !== '23505') return null;
   const fields: FieldError[] = [];
@@ -178,24 +180,14 @@ export async function fileChange(
       }
 
       const changeId = randomUUID();
-      const payload: ChangePayload = { effects: p.effects, note: p.note };
-      const { seq, recordedAt } = await insertChange(db, {
-        id: changeId,
-        kind: p.kind,
-        eventDate: p.eventDate,
-        filedOn: p.filedOn,
-        reasonCode: p.reasonCode,
-        late: p.late,
-        operatorId,
-        residentIds: ids.residentIds,
-        householdIds: ids.householdIds,
-        payloadSealed: await keys.seal(CHANGE_PAYLOAD.field(changeId), JSON.stringify(payload)),
-      });
+      const { seq, recordedAt } = await insertChange(db, await sealedChange(keys, changeId, p, ids, operatorId));
 
       const residents: FilingResult['residents'][number][] = [];
       for (const id of ids.residentIds) {
         const record = after.persons.get(id)!;
-        await writeResident(db, keys, record, seq);
+        const { row, terms } = await residentWrite(keys, record, seq);
+        await upsertResident(db, row);
+        await replaceSearchTerms(db, id, terms);
         residents.push({ id, residentCode: record.residentCode, state: record.state, householdId: record.householdId });
       }
       const householdVersions: FilingResult['households'][number][] = [];
@@ -213,11 +205,7 @@ export async function fileChange(
         await insertMoveOutCertificate(db, { number: certificate, changeId, residentIds: closed, issuedOn: p.filedOn });
       }
 
-      await appendOutbox(db, {
-        id: changeId,
-        topic: `resident_register.${p.kind}`,
-        payload: { changeId, kind: p.kind, reasonCode: p.reasonCode, eventDate: p.eventDate, residentIds: ids.residentIds, householdIds: ids.householdIds },
-      });
+      await appendOutbox(db, [changeEvent(changeId, p, ids)]);
       await r.record('personal_data_change', {
         purpose: r.tenant.purpose,
         records: [
@@ -263,19 +251,48 @@ function checkVersions(touchedHouseholds: readonly string[], locked: ReadonlyMap
   }
 }
 
-async function writeResident(db: pg.ClientBase, keys: MunicipalityKeys, record: ResidentRecord, seq: number): Promise<void> {
+/** The change's row, its effects and note sealed. */
+export async function sealedChange(keys: MunicipalityKeys, changeId: string, p: Plan, ids: NamedIds, operatorId: string): Promise<Omit<ChangeRow, 'seq' | 'recordedAt'>> {
+  const payload: ChangePayload = { effects: p.effects, note: p.note };
+  return {
+    id: changeId,
+    kind: p.kind,
+    eventDate: p.eventDate,
+    filedOn: p.filedOn,
+    reasonCode: p.reasonCode,
+    late: p.late,
+    operatorId,
+    residentIds: ids.residentIds,
+    householdIds: ids.householdIds,
+    payloadSealed: await keys.seal(CHANGE_PAYLOAD.field(changeId), JSON.stringify(payload)),
+  };
+}
+
+/** What a resident's current state is written as after a change: the sealed record, its unique blind indexes and its search terms. */
+export async function residentWrite(keys: MunicipalityKeys, record: ResidentRecord, seq: number): Promise<{ row: ResidentWrite; terms: SearchTerm[] }> {
   // The support measure lives in its own table; the sealed record never carries it.
   const stored: ResidentRecord = { ...record, supportMeasure: null };
-  await upsertResident(db, {
-    id: record.id,
-    householdId: record.householdId,
-    state: record.state,
-    recordSealed: await keys.seal(RESIDENT_RECORD.field(record.id), JSON.stringify(stored)),
-    myNumberIndex: record.myNumber ? keys.blindIndex('my_number', record.myNumber) : null,
-    residentCodeIndex: keys.blindIndex('resident_code', record.residentCode),
-    seq,
-  });
-  await replaceSearchTerms(db, record.id, searchTermsOf(keys, record));
+  return {
+    row: {
+      id: record.id,
+      householdId: record.householdId,
+      state: record.state,
+      recordSealed: await keys.seal(RESIDENT_RECORD.field(record.id), JSON.stringify(stored)),
+      myNumberIndex: record.myNumber ? keys.blindIndex('my_number', record.myNumber) : null,
+      residentCodeIndex: keys.blindIndex('resident_code', record.residentCode),
+      seq,
+    },
+    terms: searchTermsOf(keys, record),
+  };
+}
+
+/** The linkage event of a change: ids, kind and dates, never personal data. */
+export function changeEvent(changeId: string, p: Plan, ids: NamedIds): OutboxEvent {
+  return {
+    id: changeId,
+    topic: `resident_register.${p.kind}`,
+    payload: { changeId, kind: p.kind, reasonCode: p.reasonCode, eventDate: p.eventDate, residentIds: ids.residentIds, householdIds: ids.householdIds },
+  };
 }
 
 /** A person as of a date (or as known at an instant), folded from the changes that touch them. */

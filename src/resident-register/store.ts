@@ -100,10 +100,82 @@ export async function insertChange(db: pg.ClientBase, c: Omit<ChangeRow, 'seq' |
   return { seq: Number(rows[0]!.seq), recordedAt: rows[0]!.recorded_at.toISOString() };
 }
 
-export async function upsertResident(
-  db: pg.ClientBase,
-  r: { id: string; householdId: string; state: string; recordSealed: Buffer; myNumberIndex: Buffer | null; residentCodeIndex: Buffer; seq: number },
-): Promise<void> {
+/**
+ * Many new changes at once (a bulk load), in the order given; returns each
+ * change's position in the history by id.
+ */
+export async function insertChanges(db: pg.ClientBase, changes: readonly Omit<ChangeRow, 'seq' | 'recordedAt'>[]): Promise<Map<string, number>> {
+  if (changes.length === 0) return new Map();
+  const col = <K extends keyof Omit<ChangeRow, 'seq' | 'recordedAt'>>(k: K) => changes.map((c) => c[k]);
+  // Arrays of arrays of different lengths cannot be unnested: the id lists travel as comma-separated text.
+  const { rows } = await db.query<{ id: string; seq: string }>(
+    `INSERT INTO cell.resident_changes (municipality_code, id, kind, event_date, filed_on, reason_code, late, operator_id,
+                                        resident_ids, household_ids, payload_sealed)
+     SELECT cell.current_municipality(), id, kind, event_date, filed_on, reason_code, late, operator_id,
+            string_to_array(resident_ids, ',')::uuid[], string_to_array(household_ids, ',')::uuid[], payload_sealed
+       FROM unnest($1::uuid[], $2::text[], $3::date[], $4::date[], $5::text[], $6::boolean[], $7::uuid[], $8::text[], $9::text[], $10::bytea[])
+            WITH ORDINALITY AS c(id, kind, event_date, filed_on, reason_code, late, operator_id, resident_ids, household_ids, payload_sealed, n)
+      ORDER BY n
+     RETURNING id, seq`,
+    [
+      col('id'),
+      col('kind'),
+      col('eventDate'),
+      col('filedOn'),
+      col('reasonCode'),
+      col('late'),
+      col('operatorId'),
+      changes.map((c) => c.residentIds.join(',')),
+      changes.map((c) => c.householdIds.join(',')),
+      col('payloadSealed'),
+    ],
+  );
+  return new Map(rows.map((r) => [r.id, Number(r.seq)]));
+}
+
+/** A resident's current-state row as written: sealed record and the blind indexes that must stay unique. */
+export interface ResidentWrite {
+  readonly id: string;
+  readonly householdId: string;
+  readonly state: string;
+  readonly recordSealed: Buffer;
+  readonly myNumberIndex: Buffer | null;
+  readonly residentCodeIndex: Buffer;
+  readonly seq: number;
+}
+
+/** Many residents new to the register at once (a bulk load). */
+export async function insertResidents(db: pg.ClientBase, residents: readonly ResidentWrite[]): Promise<void> {
+  if (residents.length === 0) return;
+  const col = <K extends keyof ResidentWrite>(k: K) => residents.map((r) => r[k]);
+  await db.query(
+    `INSERT INTO cell.residents (municipality_code, id, household_id, state, record_sealed, my_number_index, resident_code_index, last_change_seq)
+     SELECT cell.current_municipality(), * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bytea[], $5::bytea[], $6::bytea[], $7::bigint[])`,
+    [col('id'), col('householdId'), col('state'), col('recordSealed'), col('myNumberIndex'), col('residentCodeIndex'), col('seq')],
+  );
+}
+
+/** Many households new to the register at once (a bulk load), at version 1. */
+export async function insertHouseholds(db: pg.ClientBase, households: readonly { id: string; headId: string; state: string; addressSealed: Buffer }[]): Promise<void> {
+  if (households.length === 0) return;
+  await db.query(
+    `INSERT INTO cell.households (municipality_code, id, head_id, state, address_sealed)
+     SELECT cell.current_municipality(), * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bytea[])`,
+    [households.map((h) => h.id), households.map((h) => h.headId), households.map((h) => h.state), households.map((h) => h.addressSealed)],
+  );
+}
+
+/** Search terms of residents new to the register (a bulk load). */
+export async function insertSearchTerms(db: pg.ClientBase, terms: readonly { residentId: string; kind: string; term: Buffer }[]): Promise<void> {
+  if (terms.length === 0) return;
+  await db.query(
+    `INSERT INTO cell.resident_search_terms (municipality_code, kind, term, resident_id)
+     SELECT cell.current_municipality(), k, t, r FROM unnest($1::text[], $2::bytea[], $3::uuid[]) AS x(k, t, r) ON CONFLICT DO NOTHING`,
+    [terms.map((t) => t.kind), terms.map((t) => t.term), terms.map((t) => t.residentId)],
+  );
+}
+
+export async function upsertResident(db: pg.ClientBase, r: ResidentWrite): Promise<void> {
   await db.query(
     `INSERT INTO cell.residents (municipality_code, id, household_id, state, record_sealed, my_number_index, resident_code_index, last_change_seq)
      VALUES (cell.current_municipality(), $1, $2, $3, $4, $5, $6, $7)
@@ -250,13 +322,20 @@ export async function cancelMoveOutCertificates(db: pg.ClientBase, changeId: str
   await db.query('UPDATE cell.move_out_certificates SET cancelled = true WHERE change_id = $1', [changeId]);
 }
 
-/** An event for linkage, in the change's transaction; ids only. */
-export async function appendOutbox(db: pg.ClientBase, e: { id: string; topic: string; payload: unknown }): Promise<void> {
-  await db.query(`INSERT INTO cell.outbox (municipality_code, id, topic, payload) VALUES (cell.current_municipality(), $1, $2, $3)`, [
-    e.id,
-    e.topic,
-    JSON.stringify(e.payload),
-  ]);
+export interface OutboxEvent {
+  readonly id: string;
+  readonly topic: string;
+  readonly payload: unknown;
+}
+
+/** Events for linkage, in the changes' transaction, in the order given; ids only. */
+export async function appendOutbox(db: pg.ClientBase, events: readonly OutboxEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await db.query(
+    `INSERT INTO cell.outbox (municipality_code, id, topic, payload)
+     SELECT cell.current_municipality(), id, topic, payload FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS e(id, topic, payload, n) ORDER BY n`,
+    [events.map((e) => e.id), events.map((e) => e.topic), events.map((e) => JSON.stringify(e.payload))],
+  );
 }
 
 export async function setSupportMeasureFlag(db: pg.ClientBase, residentId: string, on: boolean): Promise<boolean> {

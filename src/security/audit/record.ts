@@ -11,7 +11,7 @@ import type { FastifyRequest } from 'fastify';
 import { isMunicipalityKind } from '../../organizations/organization.js';
 import type { Platform } from '../../platform/http/server.js';
 import type { EntryKind } from './catalogue.js';
-import type { Actor, RecordRef } from './entry.js';
+import type { Actor, AuditEntryInput, RecordRef, Source } from './entry.js';
 import { recordOrRefuse, requestContext } from './request.js';
 
 export interface ActionDetails {
@@ -26,22 +26,36 @@ export interface ActionDetails {
 }
 
 export async function recordAction(platform: Platform, request: FastifyRequest, kind: EntryKind, details: ActionDetails = {}): Promise<void> {
-  const context = requestContext(request);
   const p = request.principal;
-  const municipality =
-    details.municipality !== undefined ? details.municipality : p && isMunicipalityKind(p.organizationKind) ? p.organizationCode : null;
+  const ownMunicipality = p && isMunicipalityKind(p.organizationKind) ? p.organizationCode : null;
+  await recordOrRefuse(platform, entryOf(requestContext(request), ownMunicipality, kind, details));
+}
+
+/** Who runs a job of the platform itself (a CLI command, the demo seeder), and the run's id, which stands where a request id would. */
+export interface JobContext {
+  readonly actor: Actor;
+  readonly source: Source;
+  readonly runId: string;
+}
+
+/** Records what a platform job did; fails closed like recordAction. */
+export async function recordJobAction(platform: Platform, job: JobContext, kind: EntryKind, details: ActionDetails = {}): Promise<void> {
+  await recordOrRefuse(platform, entryOf({ actor: job.actor, source: job.source, request: job.runId }, null, kind, details));
+}
+
+function entryOf(context: { actor: Actor; source: Source; request: string }, defaultMunicipality: string | null, kind: EntryKind, details: ActionDetails): AuditEntryInput {
   const outcome = details.refused
     ? { result: 'refused' as const, reason: details.refused }
     : details.failed
       ? { result: 'failed' as const, reason: details.failed }
       : { result: 'success' as const, reason: null };
-  await recordOrRefuse(platform, {
+  return {
     ...context,
     ...(details.actor ? { actor: details.actor } : {}),
     kind,
-    municipality,
+    municipality: details.municipality !== undefined ? details.municipality : defaultMunicipality,
     outcome,
     ...(details.records ? { records: details.records } : {}),
     ...(details.purpose !== undefined ? { purpose: details.purpose } : {}),
-  });
+  };
 }
