@@ -8,7 +8,7 @@ import pino from 'pino';
 import { createAccount } from '../identity/accounts.js';
 import { ROLES, roleFitsOrganization, type Role } from '../identity/roles.js';
 import { base32Decode, totpAt } from '../identity/totp.js';
-import { seedDemo, type DemoLogin } from '../demo/seed.js';
+import { DEMO_RESIDENTS, seedDemo, type DemoLogin } from '../demo/seed.js';
 import { ORGANIZATION_KINDS, type Organization, type OrganizationKind } from '../organizations/organization.js';
 import { listOrganizations, requireOrganization } from '../organizations/store.js';
 import { ConfigError, loadConfig, type Config } from '../platform/config.js';
@@ -21,6 +21,8 @@ import { ROUTE_MODULES } from '../routes.js';
 import { registerKeyCommands } from '../security/keys/cli.js';
 import { registerAuditCommands } from '../security/audit/cli.js';
 import { registerExportCommands } from '../security/exports/cli.js';
+import { registerPopulationCommands } from '../resident-register/cli.js';
+import { PopulationLoadError } from '../resident-register/population-load.js';
 
 const progress = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -136,10 +138,13 @@ export function buildCli(): Command {
 
   program
     .command('demo')
-    .description('Create demo accounts and offices for two real municipalities (千代田区, 札幌市) and print how to log in')
-    .action(async () => {
+    .description('Create demo accounts, offices and synthetic residents for two real municipalities (千代田区, 札幌市) and print how to log in')
+    .option('--residents <n>', `synthetic residents per municipality (default ${DEMO_RESIDENTS}; a later run with more adds none: use municloud population load)`)
+    .action(async (opts: { residents?: string }) => {
       const config = loadConfig();
-      const logins = await withPlatform(config, 'warn', ({ platform }) => seedDemo(platform, progress));
+      const residents = opts.residents === undefined ? DEMO_RESIDENTS : Number(opts.residents);
+      if (!Number.isInteger(residents) || residents < 0 || residents > 100_000) throw new CliError('--residents must be a whole number from 0 to 100000');
+      const logins = await withPlatform(config, 'warn', ({ platform }) => seedDemo(platform, progress, { residents }));
       printLogins(logins, `http://${config.host}:${config.port}`);
     });
 
@@ -232,6 +237,7 @@ export function buildCli(): Command {
   registerKeyCommands(program);
   registerAuditCommands(program, { withControlPool: (fn) => withPlatform(loadConfig(), 'warn', ({ platform }) => fn(platform.control)) });
   registerExportCommands(program);
+  registerPopulationCommands(program, { withPlatform: (use) => withPlatform(loadConfig(), 'warn', ({ platform }) => use(platform)), progress });
   return program;
 }
 
@@ -243,7 +249,7 @@ function describeFailure(err: unknown): string {
     const fields = err.fields.map((f) => `\n  ${f.field}: ${f.message.en} / ${f.message.ja}`).join('');
     return `error [${err.code}]: ${(err.detail ?? entry).en} / ${(err.detail ?? entry).ja}${fields}`;
   }
-  if (err instanceof ConfigError || err instanceof CliError || err instanceof MigrationError) return `error: ${err.message}`;
+  if (err instanceof ConfigError || err instanceof CliError || err instanceof MigrationError || err instanceof PopulationLoadError) return `error: ${err.message}`;
   if ((err as { code?: string }).code === 'ECONNREFUSED') return 'error: cannot reach the database (check DATABASE_URL)';
   return `error: ${err instanceof Error ? err.message : String(err)}`;
 }

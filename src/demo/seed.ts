@@ -1,6 +1,8 @@
 /**
  * Demo data: a platform operator and staff for two real municipalities, with a
- * few of their real offices. Idempotent: the generated passwords are kept in the
+ * few of their real offices, their clients' loopback address in the My Number
+ * zone, and a synthetic population in each register (real town names,
+ * generated people). Idempotent: the generated passwords are kept in the
  * data directory (mode 0600, never in the repo) so every run prints the same logins.
  */
 import { randomBytes } from 'node:crypto';
@@ -14,7 +16,9 @@ import { base32Encode } from '../identity/totp.js';
 import { normalizeOffice, type OfficeInput } from '../offices/office.js';
 import { insertOffice, listOffices } from '../offices/store.js';
 import { DIGITAL_AGENCY_CODE } from '../organizations/organization.js';
-import { inTenantTransaction } from '../platform/database.js';
+import { inTenantTransaction, inTransaction } from '../platform/database.js';
+import { loadSyntheticPopulation, PopulationLoadError } from '../resident-register/population-load.js';
+import { listZones, replaceZones } from '../security/access/network-zones.js';
 import type { Platform } from '../platform/http/server.js';
 
 export interface DemoLogin {
@@ -54,17 +58,43 @@ export const DEMO_MUNICIPALITIES: readonly DemoMunicipality[] = [
   },
 ];
 
+/** Synthetic residents per demo municipality (municloud demo --residents changes it). */
+export const DEMO_RESIDENTS = 2000;
+/** The demo population is as of a fixed date, so that every run generates the same people. */
+const DEMO_AS_OF = '2026-04-01';
+
+/**
+ * The demo's clients (this machine) stand in the My Number zone of each demo
+ * municipality, so the register can be tried with curl; a real municipality
+ * configures its own ranges, and until it does every My Number route refuses.
+ */
+async function placeLoopbackInMyNumberZone(platform: Platform, municipalityCode: string): Promise<void> {
+  await inTransaction(platform.control, async (client) => {
+    if ((await listZones(platform.control, municipalityCode)).length > 0) return;
+    await replaceZones(client, municipalityCode, [
+      { zone: 'my_number', cidr: '127.0.0.0/8' },
+      { zone: 'my_number', cidr: '::1/128' },
+    ]);
+  });
+}
+
 const STAFF: readonly { loginName: string; displayName: string; roles: Role[] }[] = [
   { loginName: 'admin', displayName: '団体管理者', roles: ['municipal_admin'] },
   { loginName: 'clerk', displayName: '窓口職員', roles: ['clerk'] },
   { loginName: 'auditor', displayName: '監査担当', roles: ['auditor'] },
+  { loginName: 'officer', displayName: '支援措置担当', roles: ['support_measure_officer'] },
 ];
 
 /**
  * Resumable: the logins file is rewritten after each account, so a run that was
  * interrupted picks up where it stopped.
  */
-export async function seedDemo(platform: Platform, onProgress: (message: string) => void = () => undefined): Promise<DemoLogin[]> {
+export async function seedDemo(
+  platform: Platform,
+  onProgress: (message: string) => void = () => undefined,
+  options: { residents?: number } = {},
+): Promise<DemoLogin[]> {
+  const residents = options.residents ?? DEMO_RESIDENTS;
   const file = path.join(platform.config.dataDir, 'demo-logins.json');
   const logins: DemoLogin[] = existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as DemoLogin[]) : [];
   const add = async (organizationCode: string, organizationName: string, loginName: string, displayName: string, roles: Role[]) => {
@@ -90,6 +120,18 @@ export async function seedDemo(platform: Platform, onProgress: (message: string)
         await insertOffice(db, result.office);
       }
     });
+    await placeLoopbackInMyNumberZone(platform, m.code);
+    if (residents > 0) {
+      // The same seed every time: a second run finds the load finished, an interrupted one resumes it.
+      try {
+        const report = await loadSyntheticPopulation(platform, { municipalityCode: m.code, seed: `demo-${m.code}`, size: residents, asOf: DEMO_AS_OF });
+        onProgress(`  ${report.residents.toLocaleString('en')} synthetic residents in ${report.households.toLocaleString('en')} households`);
+      } catch (err) {
+        // Loaded before with another size: the demo keeps what it has (municloud population load adds more under another seed).
+        if (!(err instanceof PopulationLoadError && err.code === 'seed_used')) throw err;
+        onProgress(`  keeps its earlier synthetic population`);
+      }
+    }
   }
   return logins;
 }

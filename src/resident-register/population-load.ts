@@ -49,17 +49,25 @@ export interface LoadProgress {
   readonly residents: number;
   readonly households: number;
   readonly size: number;
+  /** Residents already entered by an earlier run of this load when this one started. */
+  readonly resumedAt: number;
 }
 
 export interface LoadReport extends LoadProgress {
-  /** Residents already entered by an earlier run of this load when this one started. */
-  readonly resumedAt: number;
   readonly finished: boolean;
   readonly runId: string;
 }
 
 /** A load that cannot start or go on, with a message for the operator (no personal data). */
-export class PopulationLoadError extends Error {}
+export class PopulationLoadError extends Error {
+  constructor(
+    message: string,
+    /** `seed_used`: the seed was loaded before with another size or date. */
+    readonly code: 'invalid_option' | 'not_placed' | 'seed_used' | 'concurrent_run' = 'invalid_option',
+  ) {
+    super(message);
+  }
+}
 
 interface LoadRow {
   id: string;
@@ -85,7 +93,7 @@ export async function loadSyntheticPopulation(platform: Platform, options: Popul
   try {
     pool = await platform.cells.poolFor(municipalityCode);
   } catch {
-    throw new PopulationLoadError(`municipality ${municipalityCode} is not placed on a cell (municloud placement, or the demo)`);
+    throw new PopulationLoadError(`municipality ${municipalityCode} is not placed on a cell (PUT /v1/placements/${municipalityCode}, or the demo)`, 'not_placed');
   }
   const run = <T>(fn: (db: pg.PoolClient) => Promise<T>) => inTenantTransaction(pool, municipalityCode, fn);
   const load = await run((db) => openLoad(db, seed, size, asOf));
@@ -113,7 +121,7 @@ export async function loadSyntheticPopulation(platform: Platform, options: Popul
     residents += m;
     batch = [];
     batchSize = 0;
-    options.onProgress?.({ loadId: load.id, residents, households, size });
+    options.onProgress?.({ loadId: load.id, residents, households, size, resumedAt });
   };
   for (const household of generated) {
     batch.push(household);
@@ -141,6 +149,7 @@ async function openLoad(db: pg.ClientBase, seed: string, size: number, asOf: str
   if (row.size !== size || row.as_of !== asOf) {
     throw new PopulationLoadError(
       `seed "${seed}" was loaded before with ${row.size} residents as of ${row.as_of}: run it again with those to resume it, or choose another seed`,
+      'seed_used',
     );
   }
   return row;
@@ -153,7 +162,7 @@ async function advanceLoad(db: pg.ClientBase, id: string, householdsBefore: numb
       WHERE id = $1 AND households_entered = $2`,
     [id, householdsBefore, households, residents],
   );
-  if (rowCount !== 1) throw new PopulationLoadError('another run of this load is entering the same households: let it finish');
+  if (rowCount !== 1) throw new PopulationLoadError('another run of this load is entering the same households: let it finish', 'concurrent_run');
 }
 
 function batchActor(platform: Platform, municipalityCode: string, runId: string, run: RegisterActor['tenant']['run']): RegisterActor {

@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { base32Decode } from '../../src/identity/totp.js';
 import { findFreePort } from '../../src/platform/embedded-postgres.js';
+import { generatePopulation } from '../../src/resident-register/synthetic/index.js';
 import { freshTotp } from '../support/api.js';
 
 const run = promisify(execFile);
@@ -105,6 +106,16 @@ describe('municloud CLI on the embedded database', () => {
       expect(sapporo).toContain('札幌市役所');
       expect(chiyoda.some((n) => sapporo.includes(n))).toBe(false);
       firstNames = chiyoda;
+      // The register holds the demo's synthetic residents, and a clerk on this machine (the demo's My Number zone) finds them.
+      const [household] = generatePopulation({ seed: 'demo-131016', municipalityCode: '131016', size: 2000, asOf: '2026-04-01' });
+      const head = household!.members[0]!;
+      const search = await fetch(`${first.baseUrl}/v1/residents/search`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await login(first, '131016', 'clerk')}`, 'content-type': 'application/json', 'municloud-purpose': 'record_inquiry' },
+        body: JSON.stringify({ kana: `${head.name.familyKana}${head.name.givenKana}`, dateOfBirth: head.dateOfBirth }),
+      });
+      expect(search.status).toBe(200);
+      expect(((await search.json()) as { items: { name: { given: string } }[] }).items.map((i) => i.name.given)).toContain(head.name.given);
       // The operator manages placement but reads no municipality's records.
       const operator = await login(first, '000001', 'operator');
       expect((await fetch(`${first.baseUrl}/v1/offices`, { headers: { authorization: `Bearer ${operator}` } })).status).toBe(403);
@@ -136,6 +147,26 @@ describe('municloud CLI on the embedded database', () => {
     expect(bad.stderr).toMatch(/check digit/);
     const list = await run(process.execPath, [BIN, 'org', 'list', '--kind', 'prefecture'], { env });
     expect(list.stdout).toMatch(/47 organization\(s\)/);
+  }, 120_000);
+
+  it('population load enters synthetic residents with progress, resumes, and refuses bad options', async () => {
+    const args = ['population', 'load', '--municipality', '011002', '--size', '300', '--seed', 'cli-test', '--batch', '100', '--as-of', '2026-04-01'];
+    const first = await run(process.execPath, [BIN, ...args], { env });
+    expect(first.stderr).toMatch(/100\.0%\s+300 \/ 300 residents/);
+    expect(first.stderr).toMatch(/done: 300 residents in \d+ households; audit run id [0-9a-f-]{36}/);
+    const again = await run(process.execPath, [BIN, ...args], { env });
+    expect(again.stderr).toMatch(/done: 300 residents .*\(resumed at 300\)/);
+    const fail = (extra: string[]) =>
+      run(process.execPath, [BIN, ...extra], { env }).then(
+        () => ({ code: 0, stderr: '' }),
+        (e: { code: number; stderr: string }) => e,
+      ) as Promise<{ code: number; stderr: string }>;
+    const otherSize = await fail(args.map((a) => (a === '300' ? '301' : a)));
+    expect(otherSize.code).toBe(2);
+    expect(otherSize.stderr).toMatch(/seed "cli-test" was loaded before with 300 residents/);
+    const notPlaced = await fail(['population', 'load', '--municipality', '141003', '--size', '10', '--seed', 'x']);
+    expect(notPlaced.stderr).toMatch(/not placed/);
+    expect((await fail(['population', 'load', '--municipality', '011002', '--size', 'many', '--seed', 'x'])).stderr).toMatch(/--size must be a whole number/);
   }, 120_000);
 
   it('totp prints the code an authenticator app would show', async () => {

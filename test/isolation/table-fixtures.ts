@@ -9,6 +9,10 @@ export const TABLE_FIXTURES: Readonly<Record<string, (municipalityCode: string) 
     sql: `INSERT INTO cell.offices (municipality_code, kind, name, name_kana) VALUES ($1, 'counter', '出張所', 'シュッチョウジョ')`,
     args: [m],
   }),
+  register_loads: (m) => ({
+    sql: `INSERT INTO cell.register_loads (municipality_code, id, source, seed, size, as_of) VALUES ($1, gen_random_uuid(), 'synthetic', 'fixture', 1, '2026-01-01')`,
+    args: [m],
+  }),
   bulk_exports: (m) => ({
     sql: `INSERT INTO cell.bulk_exports (municipality_code, id, dataset, filter, purpose, reason_sealed, requested_by, expires_at, max_downloads)
           VALUES ($1, gen_random_uuid(), 'fixture', '{}', 'statistics', '\\x00', gen_random_uuid(), now() + interval '1 day', 3)`,
