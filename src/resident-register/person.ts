@@ -3,6 +3,7 @@
  * place of residence. Pure: input in, normalized value or field errors out.
  * Error messages name the field and the rule, never the value sent.
  */
+import { parseEraDate } from '../text/era-dates.js';
 import { digitsOnly, normalizeKanaReading, normalizePostalCode, normalizeText } from '../text/japanese.js';
 import type { Findings } from './findings.js';
 import { isValidMyNumber, normalizeResidenceCardNumber } from './identifiers.js';
@@ -42,10 +43,22 @@ function kana(f: Findings, path: string, value: string, max: number): string {
 }
 
 /** A calendar date as YYYY-MM-DD (full-width digits and slashes accepted), optionally not after `notAfter`. */
+/**
+ * A date as YYYY-MM-DD (or Y/M/D), or in the Japanese era as forms write it
+ * (令和8年4月1日, R8.4.1: see text/era-dates.ts); returns YYYY-MM-DD.
+ */
 export function date(f: Findings, path: string, value: string, notAfter?: string): string {
-  const m = /^([0-9]{4})[-/]([0-9]{1,2})[-/]([0-9]{1,2})$/.exec(normalizeText(value ?? ''));
+  const text = normalizeText(value ?? '').trim();
+  const era = parseEraDate(text);
+  if (era.kind === 'invalid') {
+    if (era.reason === 'outside_era') f.add(path, 'era_date', '元号の期間にない日付です（例: 平成31年5月1日は令和元年5月1日）。', 'is not a day of that era (e.g. 平成31年5月1日 is 令和元年5月1日)');
+    else if (era.reason === 'before_gregorian_adoption') f.add(path, 'era_date', '明治5年以前の日付は西暦で入力してください。', 'is before 1873: give it as YYYY-MM-DD');
+    else f.add(path, 'date', '存在しない日付です。', 'is not a calendar date');
+    return '';
+  }
+  const m = era.kind === 'date' ? /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(era.iso) : /^([0-9]{4})[-/]([0-9]{1,2})[-/]([0-9]{1,2})$/.exec(text);
   if (!m) {
-    f.add(path, 'date', '日付は YYYY-MM-DD の形式で入力してください。', 'must be a date (YYYY-MM-DD)');
+    f.add(path, 'date', '日付は YYYY-MM-DD（または 令和8年4月1日）の形式で入力してください。', 'must be a date (YYYY-MM-DD, or in the Japanese era: 令和8年4月1日)');
     return '';
   }
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];

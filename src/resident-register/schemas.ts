@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { Text, Uuid } from '../platform/http/schemas.js';
 import { CLOSING_REASONS, RELATIONSHIPS, SEXES } from './record.js';
 
-const DateText = Type.String({ maxLength: 20, description: 'A date, YYYY-MM-DD', examples: ['2026-04-01'] });
+const DateText = Type.String({ maxLength: 20, description: 'A date: YYYY-MM-DD, or in the Japanese era (令和8年4月1日, R8.4.1)', examples: ['2026-04-01', '令和8年4月1日'] });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 /** The record's shapes: for bodies, text is checked (no control or private-use characters); for responses, plain strings. */

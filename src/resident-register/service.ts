@@ -168,7 +168,7 @@ export async function fileChange(
       const keys = await r.platform.keys.forMunicipality(r.tenant.municipalityCode);
       const { state, households } = await lockedState(db, keys, named);
       const p = await plan(planContext(state), db, keys);
-      const ids = touched(p.effects);
+      const ids = withMembersHouseholds(touched(p.effects), state);
       checkVersions(ids.householdIds, households, expected);
 
       const after: RegisterState = { persons: new Map(state.persons), households: new Map(state.households) };
@@ -224,6 +224,20 @@ export async function fileChange(
   } catch (err) {
     throw duplicateOf(err) ?? err;
   }
+}
+
+/**
+ * A change to a member (a death, a correction of the name) changes the
+ * household it belongs to as well: what a household read showed is no longer
+ * so, so its version moves and the filing must name the version it read.
+ */
+function withMembersHouseholds(ids: { residentIds: string[]; householdIds: string[] }, before: RegisterState): { residentIds: string[]; householdIds: string[] } {
+  const households = new Set(ids.householdIds);
+  for (const id of ids.residentIds) {
+    const household = before.persons.get(id)?.householdId;
+    if (household) households.add(household);
+  }
+  return { residentIds: ids.residentIds, householdIds: [...households] };
 }
 
 /** Every existing household the change touches must have been read at its current version. */

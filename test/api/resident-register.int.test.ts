@@ -165,6 +165,56 @@ describe('filings', () => {
     expect(await tableCounts()).toEqual(before);
   });
 
+  it('reads Japanese-era dates and refuses the bad input the issue lists, naming field and rule, with nothing written', async () => {
+    const headNumber = myNumberFrom('43521870001');
+    const family = (await moveInFamily(clerk, headNumber)).body;
+    const [head, wife] = family.residents;
+    const wrongCheckDigit = headNumber.slice(0, 11) + String((Number(headNumber[11]) + 1) % 10);
+    const householdVersions = () => [{ householdId: head.householdId, version: currentVersion }];
+    let currentVersion = family.households[0].version;
+    const era = await post(clerk, '/v1/resident-changes/move-in', {
+      eventDate: '令和8年4月1日',
+      filedOn: 'R8.4.2',
+      previousResidence: SAPPORO_ADDRESS,
+      household: { kind: 'new', address: HOME },
+      persons: [person('三郎', 'サブロウ', '平成元年1月8日', '世帯主')],
+    });
+    expect(era.status, JSON.stringify(era.body)).toBe(201);
+    expect(era.body.change).toMatchObject({ eventDate: '2026-04-01', filedOn: '2026-04-02' });
+    expect((await get(clerk, `/v1/residents/${era.body.residents[0].id}`)).body.dateOfBirth).toBe('1989-01-08');
+    const died = await post(clerk, '/v1/resident-changes/death', { eventDate: '2026-05-01', residentIds: [wife.id], householdVersions: householdVersions() });
+    expect(died.status, JSON.stringify(died.body)).toBe(201);
+    currentVersion = died.body.households[0].version;
+
+    const before = await tableCounts();
+    const moveIn = (over: Record<string, unknown>, personOver: Record<string, unknown> = {}) =>
+      post(clerk, '/v1/resident-changes/move-in', {
+        eventDate: '2026-04-01',
+        previousResidence: SAPPORO_ADDRESS,
+        household: { kind: 'new', address: HOME },
+        persons: [person('四郎', 'シロウ', '1990-01-01', '世帯主', personOver)],
+        ...over,
+      });
+    const cases: [string, Promise<Reply>, number, string, string][] = [
+      ['平成31年5月1日 (平成 had ended)', moveIn({ eventDate: '平成31年5月1日' }), 400, 'body/eventDate', 'era_date'],
+      ['昭和64年1月8日', moveIn({}, { dateOfBirth: '昭和64年1月8日' }), 400, 'body/persons/0/dateOfBirth', 'era_date'],
+      ['2026-02-30', moveIn({ eventDate: '2026-02-30' }), 400, 'body/eventDate', 'date'],
+      ['a wrong check digit', moveIn({}, { myNumber: wrongCheckDigit }), 400, 'body/persons/0/myNumber', 'check_digit'],
+      ['someone who already lives here', moveIn({}, { myNumber: headNumber }), 422, 'body', 'duplicate_my_number'],
+      ['the death of a dead person', post(clerk, '/v1/resident-changes/death', { eventDate: '2026-05-02', residentIds: [wife.id], householdVersions: householdVersions() }), 422, 'body/residentIds/0', 'not_current'],
+      ['a household without a head', moveIn({}, { relationship: '妻' }), 422, 'body/persons', 'one_head'],
+      ['a name of 10,000 characters', moveIn({}, { name: { family: '髙'.repeat(10_000), given: '四郎', familyKana: 'タカハシ', givenKana: 'シロウ' } }), 400, 'body/persons/0/name/family', 'maxLength'],
+      ['a control character', moveIn({}, { name: { family: '髙橋\u0007', given: '四郎', familyKana: 'タカハシ', givenKana: 'シロウ' } }), 400, 'body/persons/0/name/family', 'pattern'],
+      ['a private-use code point (外字)', moveIn({}, { name: { family: '髙\uE000', given: '四郎', familyKana: 'タカハシ', givenKana: 'シロウ' } }), 400, 'body/persons/0/name/family', 'pattern'],
+    ];
+    for (const [what, reply, status, field, rule] of cases) {
+      const res = await reply;
+      expect(res.status, `${what}: ${JSON.stringify(res.body)}`).toBe(status);
+      expect(res.body.errors, what).toContainEqual(expect.objectContaining({ field, rule }));
+    }
+    expect(await tableCounts()).toEqual(before);
+  });
+
   it('lets one of two clerks change a household and tells the other to retry', async () => {
     const { body } = await moveInFamily();
     const householdId = body.households[0].id;

@@ -16,6 +16,8 @@
  * was born before it). That also refuses every date before 明治.
  */
 
+import { GREGORIAN_ADOPTION, MODERN_ERAS, type EraName } from '../../text/era-dates.js';
+
 export class EraDateError extends Error {
   constructor(
     readonly code: 'invalid_date' | 'before_gregorian_adoption' | 'icu_unsupported',
@@ -26,18 +28,7 @@ export class EraDateError extends Error {
   }
 }
 
-/** The first day Japan counted in the Gregorian calendar (明治5年12月3日 became 明治6年1月1日). */
-export const GREGORIAN_ADOPTION = '1873-01-01';
-
-/** The modern eras with their first days (Gregorian), newest first. Used to check ICU's answer. */
-export const MODERN_ERAS = [
-  { name: '令和', start: '2019-05-01' },
-  { name: '平成', start: '1989-01-08' },
-  { name: '昭和', start: '1926-12-25' },
-  { name: '大正', start: '1912-07-30' },
-  { name: '明治', start: '1868-10-23' },
-] as const;
-export type EraName = (typeof MODERN_ERAS)[number]['name'];
+export { GREGORIAN_ADOPTION, MODERN_ERAS, type EraName } from '../../text/era-dates.js';
 
 export interface EraDate {
   readonly era: EraName;
