@@ -9,6 +9,7 @@ import { officeRoutes } from './offices/routes.js';
 import { organizationRoutes } from './organizations/routes.js';
 import type { RouteModule } from './platform/http/server.js';
 import { placementRoutes } from './platform/placement-routes.js';
+import { certificateRoutes } from './resident-register/certificates/routes.js';
 import { residentRegisterRoutes } from './resident-register/routes.js';
 import { accessRoutes } from './security/access/routes.js';
 import { auditRoutes } from './security/audit/routes.js';
@@ -25,4 +26,5 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   auditRoutes,
   exportRoutes,
   residentRegisterRoutes,
+  certificateRoutes,
 ];

@@ -129,6 +129,32 @@ export const PROBLEMS = {
     ja: '支援措置の対象者の記録です。権限のある職員が理由を示した場合に限り閲覧・証明できます。',
     en: 'This record is under a support measure: only authorized staff giving a reason may see or certify it.',
   },
+  certificate_issuer_missing: {
+    status: 409,
+    ja: '証明書に記載する発行者（市区町村長の職名・氏名）が設定されていません。団体管理者が設定してください。',
+    en: "The certificate issuer (the mayor's title and name) has not been set; the municipality's admin must set it first.",
+  },
+  certificate_refused: {
+    status: 422,
+    ja: 'この内容の証明書は発行できません。',
+    en: 'A certificate with this content cannot be issued.',
+  },
+  item_not_permitted: {
+    status: 422,
+    ja: '請求者の資格では記載できない事項が指定されています。',
+    en: "An item was asked for that may not be printed for this requester's standing.",
+  },
+  certificate_unprintable: {
+    status: 422,
+    ja: '証明書に印字できない文字、または欄に収まらない記載があります。',
+    en: 'The record holds a character the certificate font cannot print, or text too long for its field.',
+  },
+  certificate_already_issued: {
+    status: 409,
+    ja: 'この証明書は既に交付されています。再交付するには、交付済みの証明書を先に無効にしてください。',
+    en: 'This certificate has already been issued; revoke the earlier print before issuing it again.',
+  },
+  certificate_revoked: { status: 409, ja: 'この証明書は既に無効にされています。', en: 'This certificate has already been revoked.' },
   history_inconsistent: {
     status: 500,
     ja: '異動履歴に不整合があります。管理者に連絡してください。',

@@ -11,6 +11,9 @@ import type { Role } from '../identity/roles.js';
 import { Problem } from '../platform/errors.js';
 import type { App, Platform } from '../platform/http/server.js';
 import { Limit, Cursor, Page, Uuid } from '../platform/http/schemas.js';
+import type { EntryKind } from '../security/audit/catalogue.js';
+import type { ActionDetails } from '../security/audit/record.js';
+import { revokeIssuedByNumber } from './certificates/store.js';
 import { todayInJapan } from './changes.js';
 import { disclosureFor, disclosureReasonOf, inForce, supportMeasureOf, type Disclosure } from './disclosure.js';
 import {
@@ -180,7 +183,15 @@ export function residentRegisterRoutes(app: App, platform: Platform): void {
       const { certificate, change } = found;
       if (!change) throw new Problem('history_inconsistent');
       const named = { residentIds: change.residentIds, householdIds: change.householdIds };
-      const result = await fileChange(r, named, request.body.householdVersions, async (ctx, db, keys) => {
+      // A printed move-out certificate certifies a move-out that no longer stands: it is revoked in the same
+      // transaction (the verification endpoint answers revoked), and the change's audit entry names it.
+      let revoked: string[] = [];
+      const actor = {
+        ...r,
+        record: (kind: EntryKind, details: ActionDetails) =>
+          r.record(kind, kind === 'personal_data_change' && revoked.length > 0 ? { ...details, records: [...(details.records ?? []), { resource: 'issued_certificates', ids: revoked }] } : details),
+      };
+      const result = await fileChange(actor, named, request.body.householdVersions, async (ctx, db, keys) => {
         if (await touchedSince(db, change.seq, change.residentIds, change.householdIds)) {
           throw new Problem('conflict', [], {
             ja: '転出の後に同じ住民・世帯の異動があるため取り消せません。職権で記録してください。',
@@ -188,6 +199,7 @@ export function residentRegisterRoutes(app: App, platform: Platform): void {
           });
         }
         await cancelMoveOutCertificates(db, certificate.changeId);
+        revoked = await revokeIssuedByNumber(db, certificate.number, { revokedOn: todayInJapan(), revokedBy: r.operatorId, reason: 'move_out_cancelled' });
         return planMoveOutCancellation(request.body, (await openChange(keys, change)).effects, ctx);
       });
       return reply.status(201).send(result);

@@ -44,6 +44,10 @@ const RESIDENT_REGISTER_BODIES: Record<string, Record<string, unknown>> = {
   'POST /v1/move-out-certificates/:number/cancellation': { eventDate: '2026-04-01' },
   'POST /v1/residents/search': { kana: 'ヤマダ' },
   'PUT /v1/residents/:id/support-measure': { since: '2026-04-01', until: null },
+  'POST /v1/certificates': { kind: 'resident_copy_individual', standing: 'self_or_household', residentIds: [SOME_ID], options: { myNumber: false } },
+  'POST /v1/certificates/:number/revocation': { reasonCode: 'issued_in_error' },
+  'PUT /v1/municipality/certificate-issuer': { mayorTitle: '千代田区長', mayorName: '千代田 太郎' },
+  'POST /v1/certificate-verifications': { code: 'MC1.AAAA.BBBB' },
 };
 /** The declared purpose a My Number route needs (one of its operation's legal purposes). */
 const purposeFor = (route: RegisteredRoute): Record<string, string> =>
@@ -99,6 +103,9 @@ async function counts(): Promise<Record<string, number>> {
     ['placements', tp.adminUrl('control'), 'control.placements'],
     ['offices', tp.adminUrl('cell-a'), 'cell.offices'],
     ['bulk_exports', tp.adminUrl('cell-a'), 'cell.bulk_exports'],
+    ['certificate_issuers', tp.adminUrl('control'), 'control.certificate_issuers'],
+    ['issued_certificates', tp.adminUrl('cell-a'), 'cell.issued_certificates'],
+    ['certificate_counters', tp.adminUrl('cell-a'), 'cell.certificate_counters'],
   ] as const) {
     const c = new pg.Client({ connectionString: url });
     await c.connect();

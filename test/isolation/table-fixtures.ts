@@ -72,6 +72,22 @@ export const TABLE_FIXTURES: Readonly<Record<string, (municipalityCode: string) 
     sql: `INSERT INTO cell.outbox (municipality_code, id, topic, payload) VALUES ($1, gen_random_uuid(), 'fixture', '{}')`,
     args: [m],
   }),
+  // Certificates: a key (public half only, as after retirement) and a certificate it signed; sealed columns a dummy byte.
+  certificate_signing_keys: (m) => ({
+    sql: `INSERT INTO cell.certificate_signing_keys (municipality_code, id, key_id, public_key, state, retired_at)
+          VALUES ($1, gen_random_uuid(), substr(md5(random()::text), 1, 11), decode(repeat('00', 32), 'hex'), 'retired', now())`,
+    args: [m],
+  }),
+  issued_certificates: (m) => ({
+    sql: `WITH k AS (INSERT INTO cell.certificate_signing_keys (municipality_code, id, key_id, public_key, state, retired_at)
+                     VALUES ($1, gen_random_uuid(), substr(md5(random()::text), 1, 11), decode(repeat('00', 32), 'hex'), 'retired', now())
+                     RETURNING municipality_code, key_id)
+          INSERT INTO cell.issued_certificates (municipality_code, id, number, kind, issued_on, issued_by, resident_ids, key_id, token_hash, content_digest, view_sealed)
+          SELECT municipality_code, gen_random_uuid(), 'Z1999-' || lpad((random() * 999999)::int::text, 6, '0'), 'resident_items', '1999-01-01',
+                 gen_random_uuid(), ARRAY[gen_random_uuid()], key_id, sha256(random()::text::bytea), sha256(random()::text::bytea), '\\x00'
+            FROM k`,
+    args: [m],
+  }),
   resident_views: (m) => ({
     sql: `INSERT INTO cell.resident_views (municipality_code, hour, account_id, resident_id)
           VALUES ($1, date_trunc('hour', now()), gen_random_uuid(), gen_random_uuid())`,

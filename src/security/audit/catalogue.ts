@@ -31,6 +31,9 @@ export const ENTRY_KINDS = {
   export_approved: { category: 'personal_data', municipality: 'required', records: 'required', ja: '一括出力の承認（二者承認）', en: 'Bulk export approved (four eyes)' },
   export_rejected: { category: 'personal_data', municipality: 'required', records: 'required', ja: '一括出力の却下', en: 'Bulk export rejected' },
   export_downloaded: { category: 'personal_data', municipality: 'required', records: 'required', ja: '一括出力ファイルのダウンロード', en: 'Bulk export file downloaded' },
+  // The public endpoint shows a certificate's printed (masked) content to whoever holds the paper: an anonymous read.
+  // Municipality and records are absent when the code names no municipality or certificate that could be found.
+  certificate_verified: { category: 'personal_data', municipality: 'optional', records: 'optional', ja: '証明書の真正性確認（公開照会）', en: 'Certificate verified (public endpoint)' },
 
   // 認証・セキュリティ
   login: { category: 'security', municipality: 'optional', records: 'optional', ja: 'ログイン', en: 'Logged in' },
@@ -56,6 +59,8 @@ export const ENTRY_KINDS = {
   placement_set: { category: 'administration', municipality: 'required', records: 'optional', ja: 'データ配置先（セル）の設定', en: 'Municipality placed on a cell' },
   support_measure_set: { category: 'administration', municipality: 'required', records: 'required', ja: '支援措置の設定', en: 'Support measure set' },
   support_measure_ended: { category: 'administration', municipality: 'required', records: 'required', ja: '支援措置の終了', en: 'Support measure ended' },
+  certificate_revoked: { category: 'administration', municipality: 'required', records: 'required', ja: '交付済み証明書の無効化', en: 'Issued certificate revoked' },
+  certificate_issuer_set: { category: 'administration', municipality: 'required', records: 'required', ja: '証明書の発行者（首長の職名・氏名）の設定', en: "Certificate issuer (the mayor's title and name) set" },
   settings_changed: { category: 'administration', municipality: 'optional', records: 'optional', ja: '設定の変更（利用目的・ネットワーク区分・上限）', en: 'Settings changed (purposes, network zones, limits)' },
 } as const satisfies Record<string, EntryKindSpec>;
 

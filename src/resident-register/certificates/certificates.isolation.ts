@@ -1,0 +1,98 @@
+/**
+ * How the isolation suite exercises the certificate routes (test/isolation).
+ * A record is a resident moved in and given an individual copy; its id is the
+ * resident's. Another municipality's resident can be neither printed nor found
+ * in the listing (by resident, kind or page), answered exactly as an id that
+ * does not exist.
+ */
+import fc from 'fast-check';
+import type { IsolationCase, Probe } from '../../../test/isolation/case.js';
+import type { Session } from '../../../test/support/api.js';
+
+interface Person {
+  family: string;
+  given: string;
+  familyKana: string;
+  givenKana: string;
+  dateOfBirth: string;
+  sex: 'male' | 'female';
+}
+
+const HEADERS = { 'municloud-purpose': 'certificate_issue' } as const;
+// Characters the certificate font draws (BIZ UDMincho has 髙 and 﨑 too).
+const kanji = fc.constantFrom(...'山田川中佐藤高橋髙﨑崎渡辺邊斎齋'.split(''));
+const kana = fc.constantFrom(...'アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワンガザダバパ'.split(''));
+const person: fc.Arbitrary<Person> = fc.record({
+  family: fc.array(kanji, { minLength: 1, maxLength: 3 }).map((k) => k.join('')),
+  given: fc.array(kanji, { minLength: 1, maxLength: 2 }).map((k) => k.join('')),
+  familyKana: fc.array(kana, { minLength: 2, maxLength: 6 }).map((k) => k.join('')),
+  givenKana: fc.array(kana, { minLength: 2, maxLength: 6 }).map((k) => k.join('')),
+  dateOfBirth: fc.date({ min: new Date('1930-01-01'), max: new Date('2025-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+  sex: fc.constantFrom('male' as const, 'female' as const),
+});
+
+const ADDRESS = { postalCode: null, prefecture: '東京都', municipality: '千代田区', town: '千代田一丁目', block: '1番1号', building: null };
+const PREVIOUS = { kind: 'domestic', address: { postalCode: null, prefecture: '北海道', municipality: '札幌市中央区', town: '北一条西二丁目', block: '1番地', building: null } };
+const FLAGS = { nationalHealthInsurance: false, lateStageElderlyMedical: false, longTermCare: false, nationalPension: false, childAllowance: false, electoralRoll: false };
+
+function expect2xx(res: { status: number; body: unknown }, what: string): void {
+  if (res.status < 200 || res.status > 299) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
+async function create(session: Session, p: Person): Promise<string> {
+  // The admin sets the issuer (idempotent): a municipality prints nothing without it.
+  expect2xx(await session.call('PUT', '/v1/municipality/certificate-issuer', { mayorTitle: '区長', mayorName: '山田 一' }), 'issuer');
+  const moved = await session.call(
+    'POST',
+    '/v1/resident-changes/move-in',
+    {
+      eventDate: '2026-04-01',
+      filedOn: '2026-04-02',
+      previousResidence: PREVIOUS,
+      household: { kind: 'new', address: ADDRESS },
+      persons: [
+        {
+          name: { family: p.family, given: p.given, familyKana: p.familyKana, givenKana: p.givenKana },
+          dateOfBirth: p.dateOfBirth,
+          sex: p.sex,
+          relationship: '世帯主',
+          domicile: null,
+          myNumber: null,
+          residentCode: null,
+          flags: FLAGS,
+          foreign: null,
+        },
+      ],
+    },
+    HEADERS,
+  );
+  expect2xx(moved, 'move-in');
+  const residentId = (moved.body as { residents: { id: string }[] }).residents[0]!.id;
+  expect2xx(await session.call('POST', '/v1/certificates', issueBody(residentId), HEADERS), 'issue');
+  return residentId;
+}
+
+const issueBody = (residentId: string) => ({ kind: 'resident_copy_individual', standing: 'self_or_household', residentIds: [residentId] });
+
+export const certificateIsolation: IsolationCase<Person> = {
+  name: 'certificates',
+  writer: 'municipal_admin',
+  readers: ['clerk', 'support_measure_officer'],
+  headers: HEADERS,
+  // Each record renders a PDF and every request is audited: a few runs suffice.
+  numRuns: 3,
+  record: person,
+  create,
+  byId: (id): Probe[] => [
+    { method: 'GET', url: `/v1/certificates?residentId=${id}` },
+    { method: 'POST', url: '/v1/certificates', body: issueBody(id) },
+    { method: 'POST', url: '/v1/certificates', body: { kind: 'resident_items', standing: 'public_body', residentIds: [id], options: { items: ['address'] } } },
+    // Numbers are per municipality (A has its own J2026-000001), so the probe uses one nobody issued: coverage, and 404 either way.
+    { method: 'POST', url: '/v1/certificates/J2099-999999/revocation', body: { reasonCode: 'issued_in_error' } },
+  ],
+  searches: () => [
+    { method: 'GET', url: '/v1/certificates?kind=resident_copy_individual' },
+    { method: 'GET', url: '/v1/certificates?revoked=false&limit=1' },
+  ],
+  collection: '/v1/certificates',
+};
