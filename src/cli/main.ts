@@ -13,7 +13,7 @@ import { ORGANIZATION_KINDS, type Organization, type OrganizationKind } from '..
 import { listOrganizations, requireOrganization } from '../organizations/store.js';
 import { ConfigError, loadConfig, type Config } from '../platform/config.js';
 import { Problem, PROBLEMS } from '../platform/errors.js';
-import { buildServer } from '../platform/http/server.js';
+import { buildServer, type Platform } from '../platform/http/server.js';
 import { createLogger } from '../platform/logger.js';
 import { MigrationError } from '../platform/migrations.js';
 import { locateDatabases, migrateAll, openPlatform, type OpenPlatform } from '../platform/runtime.js';
@@ -21,7 +21,7 @@ import { ROUTE_MODULES } from '../routes.js';
 import { registerKeyCommands } from '../security/keys/cli.js';
 import { registerAuditCommands } from '../security/audit/cli.js';
 import { registerExportCommands } from '../security/exports/cli.js';
-import { registerPopulationCommands } from '../resident-register/cli.js';
+import { registerCertificateCommands, registerPopulationCommands } from '../resident-register/cli.js';
 import { PopulationLoadError } from '../resident-register/population-load.js';
 
 const progress = (message: string) => process.stderr.write(`${message}\n`);
@@ -237,7 +237,9 @@ export function buildCli(): Command {
   registerKeyCommands(program);
   registerAuditCommands(program, { withControlPool: (fn) => withPlatform(loadConfig(), 'warn', ({ platform }) => fn(platform.control)) });
   registerExportCommands(program);
-  registerPopulationCommands(program, { withPlatform: (use) => withPlatform(loadConfig(), 'warn', ({ platform }) => use(platform)), progress });
+  const registerIo = { withPlatform: <T>(use: (platform: Platform) => Promise<T>) => withPlatform(loadConfig(), 'warn', ({ platform }) => use(platform)), progress };
+  registerPopulationCommands(program, registerIo);
+  registerCertificateCommands(program, registerIo);
   return program;
 }
 

@@ -1,8 +1,8 @@
 /**
  * Demo data: a platform operator and staff for two real municipalities, with a
  * few of their real offices, their clients' loopback address in the My Number
- * zone, and a synthetic population in each register (real town names,
- * generated people). Idempotent: the generated passwords are kept in the
+ * zone, a (fictional) mayor for certificates, and a synthetic population in
+ * each register (real town names, generated people). Idempotent: the generated passwords are kept in the
  * data directory (mode 0600, never in the repo) so every run prints the same logins.
  */
 import { randomBytes } from 'node:crypto';
@@ -17,6 +17,7 @@ import { normalizeOffice, type OfficeInput } from '../offices/office.js';
 import { insertOffice, listOffices } from '../offices/store.js';
 import { DIGITAL_AGENCY_CODE } from '../organizations/organization.js';
 import { inTenantTransaction, inTransaction } from '../platform/database.js';
+import { certificateIssuer, setCertificateIssuer } from '../resident-register/certificates/issuer.js';
 import { loadSyntheticPopulation, PopulationLoadError } from '../resident-register/population-load.js';
 import { listZones, replaceZones } from '../security/access/network-zones.js';
 import type { Platform } from '../platform/http/server.js';
@@ -34,6 +35,8 @@ export interface DemoLogin {
 interface DemoMunicipality {
   code: string;
   name: string;
+  /** Printed on certificates; 見本 (sample) marks the demo's mayors as fictional. */
+  mayor: { title: string; name: string };
   offices: OfficeInput[];
 }
 
@@ -41,6 +44,7 @@ export const DEMO_MUNICIPALITIES: readonly DemoMunicipality[] = [
   {
     code: '131016',
     name: '千代田区',
+    mayor: { title: '千代田区長', name: '見本 太郎' },
     offices: [
       { kind: 'main', name: '千代田区役所', nameKana: 'チヨダクヤクショ', postalCode: '102-8688', address: '東京都千代田区九段南1-2-1', phone: '03-3264-2111' },
       { kind: 'counter', name: '富士見出張所', nameKana: 'フジミシュッチョウジョ', postalCode: '102-0071', address: '東京都千代田区富士見1-6-7' },
@@ -50,6 +54,7 @@ export const DEMO_MUNICIPALITIES: readonly DemoMunicipality[] = [
   {
     code: '011002',
     name: '札幌市',
+    mayor: { title: '札幌市長', name: '見本 花子' },
     offices: [
       { kind: 'main', name: '札幌市役所', nameKana: 'サッポロシヤクショ', postalCode: '060-8611', address: '北海道札幌市中央区北1条西2丁目', phone: '011-211-2111' },
       { kind: 'branch', name: '中央区役所', nameKana: 'チュウオウクヤクショ', postalCode: '060-8612', address: '北海道札幌市中央区南3条西11丁目330-2' },
@@ -121,6 +126,7 @@ export async function seedDemo(
       }
     });
     await placeLoopbackInMyNumberZone(platform, m.code);
+    if (!(await certificateIssuer(platform.control, m.code))) await setCertificateIssuer(platform.control, m.code, { mayorTitle: m.mayor.title, mayorName: m.mayor.name });
     if (residents > 0) {
       // The same seed every time: a second run finds the load finished, an interrupted one resumes it.
       try {

@@ -1,10 +1,13 @@
 /**
- * `municloud population load`: fills a municipality's register with synthetic
- * residents (for demos and benchmarks), with progress on standard error.
- * Ctrl-C stops after the batch in flight; the same command resumes the load.
+ * The register's commands. `municloud population load` fills a municipality's
+ * register with synthetic residents (for demos and benchmarks), with progress
+ * on standard error; Ctrl-C stops after the batch in flight and the same
+ * command resumes the load. `municloud certificates rotate-key` retires a
+ * municipality's certificate signing key.
  */
 import type { Command } from 'commander';
 import type { Platform } from '../platform/http/server.js';
+import { rotateCertificateSigningKey } from './certificates/service.js';
 import { loadSyntheticPopulation, PopulationLoadError, type LoadProgress } from './population-load.js';
 import { MAX_POPULATION } from './synthetic/index.js';
 
@@ -18,6 +21,18 @@ function wholeNumber(what: string) {
     if (!/^[0-9][0-9_,]*$/.test(text)) throw new PopulationLoadError(`${what} must be a whole number`);
     return Number(text.replaceAll(/[_,]/g, ''));
   };
+}
+
+export function registerCertificateCommands(program: Command, io: PopulationCliIo): void {
+  const certificates = program.command('certificates').description('Resident certificates (docs/certificates.md)');
+  certificates
+    .command('rotate-key')
+    .description("Retire a municipality's certificate signing key (its private half is erased; certificates it signed still verify); the next issue creates a new one")
+    .requiredOption('--municipality <code>', 'the 6-digit local public body code')
+    .action(async (opts: { municipality: string }) => {
+      const retired = await io.withPlatform((platform) => rotateCertificateSigningKey(platform, opts.municipality));
+      io.progress(retired ? `retired signing key ${retired}; the next certificate is signed with a new key` : 'no active signing key: the next certificate creates one');
+    });
 }
 
 export function registerPopulationCommands(program: Command, io: PopulationCliIo): void {

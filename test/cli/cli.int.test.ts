@@ -115,7 +115,17 @@ describe('municloud CLI on the embedded database', () => {
         body: JSON.stringify({ kana: `${head.name.familyKana}${head.name.givenKana}`, dateOfBirth: head.dateOfBirth }),
       });
       expect(search.status).toBe(200);
-      expect(((await search.json()) as { items: { name: { given: string } }[] }).items.map((i) => i.name.given)).toContain(head.name.given);
+      const hits = ((await search.json()) as { items: { name: { given: string }; householdId: string }[] }).items;
+      expect(hits.map((i) => i.name.given)).toContain(head.name.given);
+      // The demo's mayor is set, so the clerk can print the household's 住民票の写し.
+      const certificate = await fetch(`${first.baseUrl}/v1/certificates`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await login(first, '131016', 'clerk')}`, 'content-type': 'application/json', 'municloud-purpose': 'certificate_issue' },
+        body: JSON.stringify({ kind: 'resident_copy_household', standing: 'self_or_household', householdId: hits[0]!.householdId, options: {} }),
+      });
+      expect(certificate.status).toBe(201);
+      expect(certificate.headers.get('content-type')).toBe('application/pdf');
+      expect(Buffer.from(await certificate.arrayBuffer()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
       // The operator manages placement but reads no municipality's records.
       const operator = await login(first, '000001', 'operator');
       expect((await fetch(`${first.baseUrl}/v1/offices`, { headers: { authorization: `Bearer ${operator}` } })).status).toBe(403);
