@@ -13,7 +13,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { Command } from 'commander';
-import pg from 'pg';
 import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listOffices } from '../../src/offices/store.js';
@@ -26,7 +25,7 @@ import { sealedKeyVersion } from '../../src/security/keys/format.js';
 import { rewrap } from '../../src/security/keys/rewrap.js';
 import { rotateDataKey } from '../../src/security/keys/rotation.js';
 import { CHIYODA, newSession, SAPPORO, type Session } from '../support/api.js';
-import { createTestPlatform, type TestPlatform } from '../support/platform.js';
+import { adminQuery, createTestPlatform, type TestPlatform } from '../support/platform.js';
 
 // Real tenant data, read through the offices module's own function (keyset pages), confined by RLS.
 EXPORT_DATASETS.register({
@@ -89,16 +88,6 @@ let dir: string;
 
 const quiet: ExportCliIo = { err: () => undefined, stdout: new PassThrough() };
 
-async function admin<T extends pg.QueryResultRow = pg.QueryResultRow>(database: string, sql: string, args: unknown[] = []): Promise<T[]> {
-  const c = new pg.Client({ connectionString: tp.adminUrl(database) });
-  await c.connect();
-  try {
-    return (await c.query<T>(sql, args)).rows;
-  } finally {
-    await c.end();
-  }
-}
-
 interface Entry {
   kind: string;
   actor: { account: string | null };
@@ -109,7 +98,7 @@ interface Entry {
 }
 
 async function entries(): Promise<{ entry: Entry; text: string }[]> {
-  const rows = await admin<{ leaf: Buffer }>('control', 'SELECT leaf FROM control.audit_entries ORDER BY seq');
+  const rows = await adminQuery<{ leaf: Buffer }>(tp, 'control', 'SELECT leaf FROM control.audit_entries ORDER BY seq');
   return rows.map((r) => ({ text: r.leaf.toString('utf8'), entry: (JSON.parse(r.leaf.toString('utf8')) as { entry: Entry }).entry }));
 }
 
@@ -129,12 +118,12 @@ async function download(session: Session, id: string) {
 
 /** Whether the server has erased its sealed copy of the export key. */
 async function sealedKeyErased(id: string): Promise<boolean> {
-  return (await admin('cell-a', 'SELECT 1 FROM cell.bulk_exports WHERE id = $1 AND export_key_sealed IS NULL', [id])).length === 1;
+  return (await adminQuery(tp, 'cell-a', 'SELECT 1 FROM cell.bulk_exports WHERE id = $1 AND export_key_sealed IS NULL', [id])).length === 1;
 }
 
 /** Moves an export past its expiry, as time would. */
 async function pastExpiry(id: string): Promise<void> {
-  await admin('cell-a', "UPDATE cell.bulk_exports SET expires_at = now() - interval '1 second' WHERE id = $1", [id]);
+  await adminQuery(tp, 'cell-a', "UPDATE cell.bulk_exports SET expires_at = now() - interval '1 second' WHERE id = $1", [id]);
 }
 
 /** Runs `fn` while the leak guard blocks the session's reads. */
@@ -198,7 +187,7 @@ describe('a four-eyes bulk export', () => {
     expect(JSON.stringify(shown.body)).not.toContain(req.exportKey);
     expect(JSON.stringify((await auditor.call('GET', '/v1/exports')).body)).not.toContain(req.exportKey);
     // At rest the key and the reason are sealed, never in the clear.
-    const [row] = await admin<{ export_key_sealed: Buffer; reason_sealed: Buffer }>('cell-a', 'SELECT export_key_sealed, reason_sealed FROM cell.bulk_exports WHERE id = $1', [req.id]);
+    const [row] = await adminQuery<{ export_key_sealed: Buffer; reason_sealed: Buffer }>(tp, 'cell-a', 'SELECT export_key_sealed, reason_sealed FROM cell.bulk_exports WHERE id = $1', [req.id]);
     expect(row!.export_key_sealed.includes(Buffer.from(req.exportKey, 'base64url'))).toBe(false);
     expect(row!.reason_sealed.toString('utf8')).not.toContain('年次統計');
 
@@ -262,7 +251,7 @@ describe('a four-eyes bulk export', () => {
     const { id, exportKey, approved: a } = await approved({ dataset: 'test_synthetic', filter: { rows, wide: true } });
     expect(a).toMatchObject({ rowCount: rows, recordCount: SYNTHETIC_IDS.length });
     expect(a.fileSize).toBeGreaterThan(2 * 1024 * 1024);
-    const parts = await admin<{ n: string }>('cell-a', 'SELECT count(*) AS n FROM cell.bulk_export_file_parts WHERE export_id = $1', [id]);
+    const parts = await adminQuery<{ n: string }>(tp, 'cell-a', 'SELECT count(*) AS n FROM cell.bulk_export_file_parts WHERE export_id = $1', [id]);
     expect(Number(parts[0]!.n)).toBeGreaterThan(2);
     const file = await download(alice, id);
     expect(file.bytes.length).toBe(a.fileSize);
@@ -305,7 +294,7 @@ describe('four eyes', () => {
     expect(self.body.code).toBe('four_eyes_required');
     expect((await alice.call('POST', `/v1/exports/${req.id}/reject`, { version: 1 })).body.code).toBe('four_eyes_required');
     expect((await alice.call('GET', `/v1/exports/${req.id}`)).body).toMatchObject({ state: 'requested', version: 1 });
-    expect((await admin('cell-a', 'SELECT 1 FROM cell.bulk_export_file_parts WHERE export_id = $1', [req.id])).length).toBe(0);
+    expect((await adminQuery(tp, 'cell-a', 'SELECT 1 FROM cell.bulk_export_file_parts WHERE export_id = $1', [req.id])).length).toBe(0);
     const trail = await entriesAbout(req.id);
     expect(trail.map((e) => [e.kind, e.outcome.result, e.outcome.reason])).toEqual([
       ['export_requested', 'success', null],
@@ -407,8 +396,8 @@ describe('downloads', () => {
     const late = await download(alice, id);
     expect(late.status).toBe(410);
     expect(late.json().code).toBe('export_expired');
-    expect((await admin('cell-a', 'SELECT 1 FROM cell.bulk_export_file_parts WHERE export_id = $1', [id])).length).toBe(0);
-    expect((await admin('cell-a', 'SELECT 1 FROM cell.bulk_export_records WHERE export_id = $1', [id])).length).toBe(3);
+    expect((await adminQuery(tp, 'cell-a', 'SELECT 1 FROM cell.bulk_export_file_parts WHERE export_id = $1', [id])).length).toBe(0);
+    expect((await adminQuery(tp, 'cell-a', 'SELECT 1 FROM cell.bulk_export_records WHERE export_id = $1', [id])).length).toBe(3);
     expect((await entriesAbout(id)).at(-1)).toMatchObject({ kind: 'export_downloaded', outcome: { result: 'refused', reason: 'export_expired' } });
   });
 
@@ -446,14 +435,14 @@ describe('keys', () => {
   it('the sealed export key and reason are registered columns: a key rotation and rewrap re-seal them, and the export still works', async () => {
     expect(EXPORT_KEY_SEALED.name).toBe('cell.bulk_exports.export_key_sealed');
     const req = await requestExport(alice, { dataset: 'test_offices' });
-    const before = await admin<{ k: Buffer; r: Buffer }>('cell-a', 'SELECT export_key_sealed AS k, reason_sealed AS r FROM cell.bulk_exports WHERE id = $1', [req.id]);
+    const before = await adminQuery<{ k: Buffer; r: Buffer }>(tp, 'cell-a', 'SELECT export_key_sealed AS k, reason_sealed AS r FROM cell.bulk_exports WHERE id = $1', [req.id]);
     const rotation = await rotateDataKey(tp.platform.keys.deps, CHIYODA);
     const report = await rewrap(
       { control: tp.platform.control, keys: tp.platform.keys, poolFor: (code) => tp.platform.cells.poolFor(code), columns: [EXPORT_KEY_SEALED, EXPORT_REASON_SEALED] },
       { municipalityCode: CHIYODA, settleMs: 0 },
     );
     expect(report.columns.every((c) => c.finished && c.rowsFailed === 0)).toBe(true);
-    const after = await admin<{ k: Buffer; r: Buffer }>('cell-a', 'SELECT export_key_sealed AS k, reason_sealed AS r FROM cell.bulk_exports WHERE id = $1', [req.id]);
+    const after = await adminQuery<{ k: Buffer; r: Buffer }>(tp, 'cell-a', 'SELECT export_key_sealed AS k, reason_sealed AS r FROM cell.bulk_exports WHERE id = $1', [req.id]);
     expect(sealedKeyVersion(before[0]!.k)).toBeLessThan(rotation.to);
     expect(sealedKeyVersion(after[0]!.k)).toBe(rotation.to);
     expect(sealedKeyVersion(after[0]!.r)).toBe(rotation.to);
@@ -523,7 +512,7 @@ describe('offline decryption', () => {
 
 describe('bad input', () => {
   it('an unknown dataset, a bad filter or purpose is refused with 400 and nothing is written', async () => {
-    const count = async () => Number((await admin<{ n: string }>('cell-a', 'SELECT count(*) AS n FROM cell.bulk_exports'))[0]!.n);
+    const count = async () => Number((await adminQuery<{ n: string }>(tp, 'cell-a', 'SELECT count(*) AS n FROM cell.bulk_exports'))[0]!.n);
     const requested = async () => (await entries()).filter((e) => e.entry.kind === 'export_requested').length;
     const [rows, audited] = [await count(), await requested()];
     const cases: [Record<string, unknown>, string, string][] = [

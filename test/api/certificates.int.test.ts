@@ -13,7 +13,6 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayInJapan } from '../../src/resident-register/changes.js';
 import { formatEraDate } from '../../src/resident-register/certificates/era.js';
@@ -30,33 +29,16 @@ import { rewrap } from '../../src/security/keys/rewrap.js';
 import { rotateDataKey } from '../../src/security/keys/rotation.js';
 import { shredMunicipality } from '../../src/security/keys/shred.js';
 import { call, CHIYODA, newSession, placeInMyNumberZone, SAPPORO, YOKOHAMA, type Reply, type Session } from '../support/api.js';
-import { createTestPlatform, type TestPlatform } from '../support/platform.js';
+import { adminQuery, createTestPlatform, type TestPlatform } from '../support/platform.js';
+import { HOME, person, readAuditEntries, SAPPORO_ADDRESS } from '../support/register.js';
 import { myNumbersIn, TEST_RESIDENT_NAMES } from '../support/sensitive.js';
 
 const CERT = { 'municloud-purpose': 'certificate_issue' };
 const FILING = { 'municloud-purpose': 'residency_change' };
-const FLAGS = { nationalHealthInsurance: true, lateStageElderlyMedical: false, longTermCare: false, nationalPension: true, childAllowance: false, electoralRoll: true };
-const HOME = { postalCode: '1000001', prefecture: '東京都', municipality: '千代田区', town: '千代田一丁目', block: '1番1号', building: null };
-const SAPPORO_ADDRESS = { kind: 'domestic', address: { postalCode: null, prefecture: '北海道', municipality: '札幌市中央区', town: '北一条西二丁目', block: '1番地', building: null } };
 const NAMES = TEST_RESIDENT_NAMES;
 const TODAY = todayInJapan();
 const YEAR = TODAY.slice(0, 4);
 const MAYOR = { mayorTitle: '千代田区長', mayorName: '千代田　太郎' };
-
-function person(given: string, givenKana: string, dateOfBirth: string, relationship: string, extra: Record<string, unknown> = {}) {
-  return {
-    name: { family: '髙橋', given, familyKana: 'タカハシ', givenKana },
-    dateOfBirth,
-    sex: 'male',
-    relationship,
-    domicile: { place: '東京都千代田区千代田一番', head: '髙橋一郎' },
-    myNumber: null,
-    residentCode: null,
-    flags: FLAGS,
-    foreign: null,
-    ...extra,
-  };
-}
 
 let tp: TestPlatform;
 const logLines: string[] = [];
@@ -95,6 +77,18 @@ async function moveInFamily(s: Session = clerk, address: Record<string, unknown>
   const [head, wife] = res.body.residents;
   return { head, wife, householdId: res.body.households[0].id, myNumber };
 }
+
+/**
+ * The whole family moves out to Sapporo on 2026-12-01, from the household as it was moved in (version 1): the filing
+ * that draws the 転出証明書's number.
+ */
+const fileMoveOut = (family: Family): Promise<Reply> =>
+  clerk.call(
+    'POST',
+    '/v1/resident-changes/move-out',
+    { eventDate: '2026-12-01', residentIds: [family.head.id, family.wife.id], destination: SAPPORO_ADDRESS, householdVersions: [{ householdId: family.householdId, version: 1 }] },
+    FILING,
+  );
 
 interface Issued {
   status: number;
@@ -152,16 +146,6 @@ const scanQr = (pdf: Buffer) =>
 
 const verify = (code: string): Promise<Reply> => call(tp.app, 'POST', '/v1/certificate-verifications', { body: { code } });
 
-async function adminQuery<T extends pg.QueryResultRow>(db: string, sql: string, args: unknown[] = []): Promise<T[]> {
-  const c = new pg.Client({ connectionString: tp.adminUrl(db) });
-  await c.connect();
-  try {
-    return (await c.query<T>(sql, args)).rows;
-  } finally {
-    await c.end();
-  }
-}
-
 interface Entry {
   kind: string;
   municipality: string | null;
@@ -170,14 +154,12 @@ interface Entry {
   purpose: string | null;
   outcome: { result: string; reason: string | null };
 }
-async function auditEntries(): Promise<Entry[]> {
-  const rows = await adminQuery<{ leaf: Buffer }>('control', 'SELECT leaf FROM control.audit_entries ORDER BY seq');
-  return rows.map((r) => JSON.parse(r.leaf.toString('utf8')).entry);
-}
+const auditEntries = () => readAuditEntries<Entry>(tp);
 const idsOf = (e: Entry | undefined, resource: string) => e?.records.find((r) => r.resource === resource)?.ids ?? [];
 
 async function cellState(code: string) {
   const [c] = await adminQuery<{ issued: string; keys: string; counters: string; views: string }>(
+    tp,
     'cell-a',
     `SELECT (SELECT count(*) FROM cell.issued_certificates WHERE municipality_code = $1)::text AS issued,
             (SELECT count(*) FROM cell.certificate_signing_keys WHERE municipality_code = $1)::text AS keys,
@@ -318,12 +300,7 @@ describe('issuing the four kinds', () => {
 
   it('転出証明書: destination and planned date from the move-out, once per move-out; a reprint after revoking the first', async () => {
     const moving = await moveInFamily();
-    const out = await clerk.call(
-      'POST',
-      '/v1/resident-changes/move-out',
-      { eventDate: '2026-12-01', residentIds: [moving.head.id, moving.wife.id], destination: SAPPORO_ADDRESS, householdVersions: [{ householdId: moving.householdId, version: 1 }] },
-      FILING,
-    );
+    const out = await fileMoveOut(moving);
     expect(out.status, JSON.stringify(out.body)).toBe(201);
     const moveOut = out.body.moveOutCertificateNumber as string;
     const body = { kind: 'move_out', standing: 'self_or_household', moveOutCertificateNumber: moveOut };
@@ -352,12 +329,7 @@ describe('issuing the four kinds', () => {
 
   it('a cancelled move-out revokes its printed certificate, and the cancellation’s audit entry names it', async () => {
     const moving = await moveInFamily();
-    const out = await clerk.call(
-      'POST',
-      '/v1/resident-changes/move-out',
-      { eventDate: '2026-12-01', residentIds: [moving.head.id, moving.wife.id], destination: SAPPORO_ADDRESS, householdVersions: [{ householdId: moving.householdId, version: 1 }] },
-      FILING,
-    );
+    const out = await fileMoveOut(moving);
     const number = out.body.moveOutCertificateNumber as string;
     const printed = await issued(clerk, { kind: 'move_out', standing: 'self_or_household', moveOutCertificateNumber: number });
     const cancel = await clerk.call('POST', `/v1/move-out-certificates/${number}/cancellation`, { eventDate: '2026-12-02', householdVersions: [{ householdId: moving.householdId, version: 2 }] }, FILING);
@@ -539,7 +511,7 @@ describe('signing keys', () => {
     );
     expect(results.map((r) => r.status)).toEqual([201, 201, 201, 201]);
     expect(new Set(results.map((r) => r.number)).size).toBe(4);
-    const keys = await adminQuery<{ key_id: string; state: string }>('cell-a', 'SELECT key_id, state FROM cell.certificate_signing_keys WHERE municipality_code = $1', [YOKOHAMA]);
+    const keys = await adminQuery<{ key_id: string; state: string }>(tp, 'cell-a', 'SELECT key_id, state FROM cell.certificate_signing_keys WHERE municipality_code = $1', [YOKOHAMA]);
     expect(keys).toEqual([{ key_id: expect.any(String), state: 'active' }]);
     for (const r of results) expect(decodeCertificateCode(scanQr(r.pdf!)).payload.keyId).toBe(keys[0]!.key_id);
   });
@@ -564,7 +536,7 @@ describe('signing keys', () => {
     release();
     const [a, b] = await Promise.all([first, second]);
     expect(b).toBe(a);
-    const active = await adminQuery<{ key_id: string }>('cell-a', `SELECT key_id FROM cell.certificate_signing_keys WHERE municipality_code = $1 AND state = 'active'`, [YOKOHAMA]);
+    const active = await adminQuery<{ key_id: string }>(tp, 'cell-a', `SELECT key_id FROM cell.certificate_signing_keys WHERE municipality_code = $1 AND state = 'active'`, [YOKOHAMA]);
     expect(active).toEqual([{ key_id: a }]);
   });
 
@@ -580,6 +552,7 @@ describe('signing keys', () => {
     expect((await verify(oldCode)).body.status).toBe('genuine');
     expect((await verify(freshCode)).body.status).toBe('genuine');
     const rows = await adminQuery<{ state: string; sealed: boolean }>(
+      tp,
       'cell-a',
       'SELECT state, private_key_sealed IS NOT NULL AS sealed FROM cell.certificate_signing_keys WHERE municipality_code = $1 ORDER BY created_at',
       [CHIYODA],
@@ -602,6 +575,7 @@ describe('signing keys', () => {
     );
     expect(report.columns.every((c) => c.finished && c.rowsFailed === 0 && c.rowsSeen > 0)).toBe(true);
     const sealed = await adminQuery<{ v: Buffer; k: Buffer }>(
+      tp,
       'cell-a',
       `SELECT i.view_sealed AS v, k.private_key_sealed AS k FROM cell.issued_certificates i JOIN cell.certificate_signing_keys k USING (municipality_code, key_id) WHERE i.id = $1`,
       [before.id],
@@ -629,7 +603,7 @@ describe('evidence and confidentiality', () => {
     expect(myNumbersIn(audit)).toEqual([]);
 
     for (const table of ['issued_certificates', 'certificate_signing_keys']) {
-      const rows = await adminQuery(`cell-a`, `SELECT * FROM cell.${table}`);
+      const rows = await adminQuery(tp, `cell-a`, `SELECT * FROM cell.${table}`);
       const dump = JSON.stringify(rows, (_k, v) => (v && v.type === 'Buffer' ? Buffer.from(v.data).toString('latin1') : v));
       for (const secret of [...NAMES, 'PRIVATE KEY', '住民票']) expect(dump, `${table} holds ${secret}`).not.toContain(secret);
       expect(myNumbersIn(dump)).toEqual([]);

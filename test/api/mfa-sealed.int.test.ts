@@ -19,7 +19,7 @@ import { rotateDataKey } from '../../src/security/keys/rotation.js';
 import { shredMunicipality } from '../../src/security/keys/shred.js';
 import { SECRETS } from '../keys/setup.js';
 import { call, CHIYODA, freshTotp, logIn, newSession, YOKOHAMA, type Session } from '../support/api.js';
-import { createTestPlatform, type TestPlatform } from '../support/platform.js';
+import { adminQuery, createTestPlatform, type TestPlatform } from '../support/platform.js';
 
 const TOKYO_PREFECTURE = '130001';
 const DIGITAL_AGENCY = '000001';
@@ -33,15 +33,7 @@ beforeAll(async () => {
 });
 afterAll(async () => tp?.close());
 
-async function asAdmin<T extends pg.QueryResultRow>(sql: string, args: unknown[] = []): Promise<T[]> {
-  const c = new pg.Client({ connectionString: tp.adminUrl('control') });
-  await c.connect();
-  try {
-    return (await c.query<T>(sql, args)).rows;
-  } finally {
-    await c.end();
-  }
-}
+const asAdmin = <T extends pg.QueryResultRow>(sql: string, args: unknown[] = []): Promise<T[]> => adminQuery<T>(tp, 'control', sql, args);
 
 interface Row {
   secret: Buffer | null;

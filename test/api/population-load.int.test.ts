@@ -4,12 +4,12 @@
  * interrupted load resumes with nothing lost or doubled, that a bad batch
  * leaves nothing, and that clerks find the loaded residents through the API.
  */
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BATCH_OPERATOR_ID, loadSyntheticPopulation, PopulationLoadError, type LoadProgress } from '../../src/resident-register/population-load.js';
 import { generatePopulation } from '../../src/resident-register/synthetic/index.js';
 import { CHIYODA, newSession, placeInMyNumberZone, SAPPORO, type Session } from '../support/api.js';
-import { createTestPlatform, type TestPlatform } from '../support/platform.js';
+import { adminQuery, createTestPlatform, type TestPlatform } from '../support/platform.js';
+import { readAuditEntries } from '../support/register.js';
 
 const PURPOSE = { 'municloud-purpose': 'record_inquiry' };
 const AS_OF = '2026-10-01';
@@ -17,18 +17,8 @@ const AS_OF = '2026-10-01';
 let tp: TestPlatform;
 let clerk: Session;
 
-async function onCell<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: tp.adminUrl('cell-a') });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
-
-const count = (municipality: string, table: string, where = 'true') =>
-  onCell(async (c) => Number((await c.query(`SELECT count(*) FROM cell.${table} WHERE municipality_code = $1 AND ${where}`, [municipality])).rows[0].count));
+const count = async (municipality: string, table: string, where = 'true') =>
+  Number((await adminQuery<{ count: string }>(tp, 'cell-a', `SELECT count(*) FROM cell.${table} WHERE municipality_code = $1 AND ${where}`, [municipality]))[0]!.count);
 
 beforeAll(async () => {
   tp = await createTestPlatform();
@@ -75,16 +65,16 @@ describe('loading a synthetic population', () => {
     expect(await count(CHIYODA, 'outbox', "topic = 'resident_register.entry_by_authority'")).toBe(households.length);
 
     // Every current household has exactly one head, who is one of its current members.
-    const headless = await onCell(async (c) =>
-      Number(
-        (
-          await c.query(
-            `SELECT count(*) FROM cell.households h
-              WHERE h.state = 'current' AND NOT EXISTS (
-                SELECT 1 FROM cell.residents r WHERE r.id = h.head_id AND r.household_id = h.id AND r.state = 'current')`,
-          )
-        ).rows[0].count,
-      ),
+    const headless = Number(
+      (
+        await adminQuery<{ count: string }>(
+          tp,
+          'cell-a',
+          `SELECT count(*) FROM cell.households h
+            WHERE h.state = 'current' AND NOT EXISTS (
+              SELECT 1 FROM cell.residents r WHERE r.id = h.head_id AND r.household_id = h.id AND r.state = 'current')`,
+        )
+      )[0]!.count,
     );
     expect(headless).toBe(0);
 
@@ -96,16 +86,7 @@ describe('loading a synthetic population', () => {
   });
 
   it('audits the load as a job of the platform, with ids only', async () => {
-    const entries = await (async () => {
-      const c = new pg.Client({ connectionString: tp.adminUrl('control') });
-      await c.connect();
-      try {
-        const { rows } = await c.query<{ leaf: Buffer }>('SELECT leaf FROM control.audit_entries ORDER BY seq');
-        return rows.map((r) => JSON.parse(r.leaf.toString('utf8')).entry as { kind: string; actor: { account: string | null; roles: string[] }; municipality: string; source: { zone: string }; records: { resource: string; ids: string[] }[] });
-      } finally {
-        await c.end();
-      }
-    })();
+    const entries = await readAuditEntries<{ kind: string; actor: { account: string | null; roles: string[] }; municipality: string; source: { zone: string }; records: { resource: string; ids: string[] }[] }>(tp);
     const changes = entries.filter((e) => e.kind === 'personal_data_change' && e.actor.account === null);
     expect(changes.length).toBeGreaterThan(0);
     for (const e of changes) {
@@ -132,7 +113,7 @@ describe('loading a synthetic population', () => {
   it('writes nothing of a batch that breaks a rule (a My Number already current)', async () => {
     // The same people under another seed name collide with the loaded ones: the first batch is refused whole.
     const before = await count(CHIYODA, 'residents');
-    await onCell((c) => c.query("UPDATE cell.register_loads SET seed = 'renamed' WHERE seed = 'resume-test'"));
+    await adminQuery(tp, 'cell-a', "UPDATE cell.register_loads SET seed = 'renamed' WHERE seed = 'resume-test'");
     await expect(loadSyntheticPopulation(tp.platform, { municipalityCode: CHIYODA, seed: 'resume-test', size: 600, asOf: AS_OF })).rejects.toMatchObject({ code: 'filing_rejected' });
     expect(await count(CHIYODA, 'residents')).toBe(before);
     expect(await count(CHIYODA, 'register_loads', "seed = 'resume-test'")).toBe(1);

@@ -4,37 +4,19 @@
  * measures, and what reaches the database, the audit log, the outbox and the
  * logs (ids, never names).
  */
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { myNumberFrom } from '../../src/resident-register/identifiers.js';
 import { decryptExport } from '../../src/security/exports/file-format.js';
 import { call, CHIYODA, newSession, placeInMyNumberZone, SAPPORO, type Reply, type Session } from '../support/api.js';
-import { createTestPlatform, type TestPlatform } from '../support/platform.js';
+import { adminQuery, createTestPlatform, type TestPlatform } from '../support/platform.js';
+import { HOME, person, readAuditEntries, SAPPORO_ADDRESS } from '../support/register.js';
 import { myNumbersIn, TEST_RESIDENT_NAMES } from '../support/sensitive.js';
 
 const PURPOSE = { 'municloud-purpose': 'residency_change' };
-const FLAGS = { nationalHealthInsurance: true, lateStageElderlyMedical: false, longTermCare: false, nationalPension: true, childAllowance: false, electoralRoll: true };
-const HOME = { postalCode: '1000001', prefecture: '東京都', municipality: '千代田区', town: '千代田一丁目', block: '1番1号', building: null };
-const SAPPORO_ADDRESS = { kind: 'domestic', address: { postalCode: null, prefecture: '北海道', municipality: '札幌市中央区', town: '北一条西二丁目', block: '1番地', building: null } };
 const MY_NUMBER = myNumberFrom('43521876095');
 
 // Names the suite watches for in logs and stored bytes: none may appear outside sealed columns.
 const NAMES = TEST_RESIDENT_NAMES;
-
-function person(given: string, givenKana: string, dateOfBirth: string, relationship: string, extra: Record<string, unknown> = {}) {
-  return {
-    name: { family: '髙橋', given, familyKana: 'タカハシ', givenKana },
-    dateOfBirth,
-    sex: 'male',
-    relationship,
-    domicile: { place: '東京都千代田区千代田一番', head: '髙橋一郎' },
-    myNumber: null,
-    residentCode: null,
-    flags: FLAGS,
-    foreign: null,
-    ...extra,
-  };
-}
 
 let tp: TestPlatform;
 const logLines: string[] = [];
@@ -61,16 +43,13 @@ async function moveInFamily(s: Session = clerk, myNumber = myNumberFrom(String(4
   return res;
 }
 
-async function auditKinds(): Promise<{ kind: string; records: { resource: string; ids: string[] }[]; purpose: string | null; outcome: { result: string; reason: string | null } }[]> {
-  const c = new pg.Client({ connectionString: tp.adminUrl('control') });
-  await c.connect();
-  try {
-    const { rows } = await c.query<{ leaf: Buffer }>('SELECT leaf FROM control.audit_entries ORDER BY seq');
-    return rows.map((r) => JSON.parse(r.leaf.toString('utf8')).entry);
-  } finally {
-    await c.end();
-  }
+interface Entry {
+  kind: string;
+  records: { resource: string; ids: string[] }[];
+  purpose: string | null;
+  outcome: { result: string; reason: string | null };
 }
+const auditKinds = () => readAuditEntries<Entry>(tp);
 
 beforeAll(async () => {
   tp = await createTestPlatform({ logLines });
@@ -381,29 +360,17 @@ describe('evidence and confidentiality', () => {
     const read = entries.findLast((e) => e.kind === 'personal_data_read')!;
     expect(read).toMatchObject({ purpose: 'residency_change', records: [{ resource: 'residents', ids: [id] }], outcome: { result: 'success' } });
 
-    const c = new pg.Client({ connectionString: tp.adminUrl('cell-a') });
-    await c.connect();
-    try {
-      const { rows } = await c.query('SELECT topic, payload FROM cell.outbox WHERE id = $1', [body.change.id]);
-      expect(rows).toEqual([{ topic: 'resident_register.move_in', payload: expect.objectContaining({ changeId: body.change.id, residentIds: expect.arrayContaining([id]) }) }]);
-    } finally {
-      await c.end();
-    }
+    const outbox = await adminQuery(tp, 'cell-a', 'SELECT topic, payload FROM cell.outbox WHERE id = $1', [body.change.id]);
+    expect(outbox).toEqual([{ topic: 'resident_register.move_in', payload: expect.objectContaining({ changeId: body.change.id, residentIds: expect.arrayContaining([id]) }) }]);
   });
 
   it('stores no names, readings or numbers in clear anywhere in the cell, the audit log or the logs', async () => {
     await moveInFamily();
-    const c = new pg.Client({ connectionString: tp.adminUrl('cell-a') });
-    await c.connect();
-    try {
-      for (const table of ['resident_changes', 'residents', 'households', 'resident_search_terms', 'outbox', 'move_out_certificates']) {
-        const { rows } = await c.query(`SELECT * FROM cell.${table}`);
-        const dump = JSON.stringify(rows, (_k, v) => (v && v.type === 'Buffer' ? Buffer.from(v.data).toString('latin1') : v));
-        for (const secret of [...NAMES, MY_NUMBER]) expect(dump, `${table} holds ${secret}`).not.toContain(secret);
-        for (const row of rows) for (const v of Object.values(row)) if (Buffer.isBuffer(v)) for (const s of [...NAMES, MY_NUMBER]) expect(v.includes(Buffer.from(s))).toBe(false);
-      }
-    } finally {
-      await c.end();
+    for (const table of ['resident_changes', 'residents', 'households', 'resident_search_terms', 'outbox', 'move_out_certificates']) {
+      const rows = await adminQuery(tp, 'cell-a', `SELECT * FROM cell.${table}`);
+      const dump = JSON.stringify(rows, (_k, v) => (v && v.type === 'Buffer' ? Buffer.from(v.data).toString('latin1') : v));
+      for (const secret of [...NAMES, MY_NUMBER]) expect(dump, `${table} holds ${secret}`).not.toContain(secret);
+      for (const row of rows) for (const v of Object.values(row)) if (Buffer.isBuffer(v)) for (const s of [...NAMES, MY_NUMBER]) expect(v.includes(Buffer.from(s))).toBe(false);
     }
     const audit = JSON.stringify(await auditKinds());
     const logs = logLines.join('\n');
@@ -454,13 +421,7 @@ describe('bulk export of residents (four eyes)', () => {
 });
 
 async function tableCounts(): Promise<Record<string, number>> {
-  const c = new pg.Client({ connectionString: tp.adminUrl('cell-a') });
-  await c.connect();
-  try {
-    const out: Record<string, number> = {};
-    for (const t of ['resident_changes', 'residents', 'households', 'resident_search_terms', 'outbox']) out[t] = Number((await c.query(`SELECT count(*) FROM cell.${t}`)).rows[0].count);
-    return out;
-  } finally {
-    await c.end();
-  }
+  const out: Record<string, number> = {};
+  for (const t of ['resident_changes', 'residents', 'households', 'resident_search_terms', 'outbox']) out[t] = Number((await adminQuery<{ count: string }>(tp, 'cell-a', `SELECT count(*) FROM cell.${t}`))[0]!.count);
+  return out;
 }

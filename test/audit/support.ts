@@ -6,7 +6,7 @@ import { auditRoutes } from '../../src/security/audit/routes.js';
 import { AuditLog, type AuditLogOptions } from '../../src/security/audit/service.js';
 import { generateSigner, type CheckpointSigner } from '../../src/security/audit/signer.js';
 import type { RouteModule } from '../../src/platform/http/server.js';
-import { createTestPlatform, type TestPlatform } from '../support/platform.js';
+import { createTestPlatform, withAdminClient, type TestPlatform } from '../support/platform.js';
 
 export const ORIGIN = 'municloud.test/audit';
 
@@ -47,15 +47,7 @@ export async function createAuditTestPlatform(options: { extraModules?: RouteMod
       pools.push(pool);
       return pool;
     },
-    async asAdmin(fn) {
-      const c = new pg.Client({ connectionString: tp.adminUrl('control') });
-      await c.connect();
-      try {
-        return await fn(c);
-      } finally {
-        await c.end();
-      }
-    },
+    asAdmin: (fn) => withAdminClient(tp, 'control', fn),
     async close() {
       await audit.close();
       for (const p of pools) await p.end();

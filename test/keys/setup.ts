@@ -13,7 +13,7 @@ import type { Kms } from '../../src/security/keys/kms/kms.js';
 import { LocalKeystore } from '../../src/security/keys/kms/local-keystore.js';
 import { encryptedColumn } from '../../src/security/keys/registry.js';
 import { KeyService, type KeyServiceOptions } from '../../src/security/keys/service.js';
-import { createTestPlatform, type TestPlatform } from '../support/platform.js';
+import { adminQuery, createTestPlatform, type TestPlatform } from '../support/platform.js';
 import { softHsmForTests, type TestHsm } from '../support/softhsm.js';
 
 export const SECRETS = encryptedColumn({ table: 'cell.test_secrets', column: 'secret' });
@@ -43,15 +43,7 @@ export async function keysHarness(kind: 'local' | 'pkcs11'): Promise<KeysHarness
   const tp = await createTestPlatform({ cells: ['cell-a'], logLines, kms });
   const services: KeyService[] = [];
   const extraKms: Kms[] = [];
-  const admin = async <T extends pg.QueryResultRow>(database: string, sql: string, args: unknown[] = []) => {
-    const c = new pg.Client({ connectionString: tp.adminUrl(database) });
-    await c.connect();
-    try {
-      return (await c.query<T>(sql, args)).rows;
-    } finally {
-      await c.end();
-    }
-  };
+  const admin = <T extends pg.QueryResultRow>(database: string, sql: string, args: unknown[] = []) => adminQuery<T>(tp, database, sql, args);
   await admin(
     'cell-a',
     `SET ROLE municloud_owner;

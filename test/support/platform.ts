@@ -66,6 +66,27 @@ export async function createDatabases(names: readonly string[]): Promise<{ urls:
   };
 }
 
+/**
+ * Runs fn on a connection of the server's administrator to one of the
+ * platform's databases ('control', 'cell-a', ...): how a test looks past the
+ * application role and row-level security at what was stored, or arranges
+ * what the API would refuse. The connection is closed whatever fn does.
+ */
+export async function withAdminClient<T>(tp: TestPlatform, database: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: tp.adminUrl(database) });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** One statement as the administrator (see withAdminClient), answering its rows. */
+export async function adminQuery<T extends pg.QueryResultRow = pg.QueryResultRow>(tp: TestPlatform, database: string, sql: string, args: unknown[] = []): Promise<T[]> {
+  return withAdminClient(tp, database, async (c) => (await c.query<T>(sql, args)).rows);
+}
+
 export async function createTestPlatform(
   options: { cells?: readonly string[]; logLines?: string[]; modules?: readonly RouteModule[]; kms?: Kms } = {},
 ): Promise<TestPlatform> {

@@ -8,21 +8,13 @@
 import fc from 'fast-check';
 import type { IsolationCase, Probe } from '../../../test/isolation/case.js';
 import type { Session } from '../../../test/support/api.js';
-
-interface Person {
-  family: string;
-  given: string;
-  familyKana: string;
-  givenKana: string;
-  dateOfBirth: string;
-  sex: 'male' | 'female';
-}
+import { moveInAlone, type Newcomer } from '../resident-register.isolation.js';
 
 const HEADERS = { 'municloud-purpose': 'certificate_issue' } as const;
 // Characters the certificate font draws (BIZ UDMincho has 髙 and 﨑 too).
 const kanji = fc.constantFrom(...'山田川中佐藤高橋髙﨑崎渡辺邊斎齋'.split(''));
 const kana = fc.constantFrom(...'アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワンガザダバパ'.split(''));
-const person: fc.Arbitrary<Person> = fc.record({
+const person: fc.Arbitrary<Newcomer> = fc.record({
   family: fc.array(kanji, { minLength: 1, maxLength: 3 }).map((k) => k.join('')),
   given: fc.array(kanji, { minLength: 1, maxLength: 2 }).map((k) => k.join('')),
   familyKana: fc.array(kana, { minLength: 2, maxLength: 6 }).map((k) => k.join('')),
@@ -32,49 +24,22 @@ const person: fc.Arbitrary<Person> = fc.record({
 });
 
 const ADDRESS = { postalCode: null, prefecture: '東京都', municipality: '千代田区', town: '千代田一丁目', block: '1番1号', building: null };
-const PREVIOUS = { kind: 'domestic', address: { postalCode: null, prefecture: '北海道', municipality: '札幌市中央区', town: '北一条西二丁目', block: '1番地', building: null } };
-const FLAGS = { nationalHealthInsurance: false, lateStageElderlyMedical: false, longTermCare: false, nationalPension: false, childAllowance: false, electoralRoll: false };
 
 function expect2xx(res: { status: number; body: unknown }, what: string): void {
   if (res.status < 200 || res.status > 299) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
 }
 
-async function create(session: Session, p: Person): Promise<string> {
+async function create(session: Session, p: Newcomer): Promise<string> {
   // The admin sets the issuer (idempotent): a municipality prints nothing without it.
   expect2xx(await session.call('PUT', '/v1/municipality/certificate-issuer', { mayorTitle: '区長', mayorName: '山田 一' }), 'issuer');
-  const moved = await session.call(
-    'POST',
-    '/v1/resident-changes/move-in',
-    {
-      eventDate: '2026-04-01',
-      filedOn: '2026-04-02',
-      previousResidence: PREVIOUS,
-      household: { kind: 'new', address: ADDRESS },
-      persons: [
-        {
-          name: { family: p.family, given: p.given, familyKana: p.familyKana, givenKana: p.givenKana },
-          dateOfBirth: p.dateOfBirth,
-          sex: p.sex,
-          relationship: '世帯主',
-          domicile: null,
-          myNumber: null,
-          residentCode: null,
-          flags: FLAGS,
-          foreign: null,
-        },
-      ],
-    },
-    HEADERS,
-  );
-  expect2xx(moved, 'move-in');
-  const residentId = (moved.body as { residents: { id: string }[] }).residents[0]!.id;
+  const { residentId } = await moveInAlone(session, p, ADDRESS, HEADERS);
   expect2xx(await session.call('POST', '/v1/certificates', issueBody(residentId), HEADERS), 'issue');
   return residentId;
 }
 
 const issueBody = (residentId: string) => ({ kind: 'resident_copy_individual', standing: 'self_or_household', residentIds: [residentId] });
 
-export const certificateIsolation: IsolationCase<Person> = {
+export const certificateIsolation: IsolationCase<Newcomer> = {
   name: 'certificates',
   writer: 'municipal_admin',
   readers: ['clerk', 'support_measure_officer'],
