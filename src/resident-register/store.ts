@@ -212,23 +212,49 @@ export async function replaceSearchTerms(db: pg.ClientBase, residentId: string, 
 /**
  * Ids of residents matching every group of terms (each group matches if any
  * of its terms does), optionally current only, in id order after `after`.
+ *
+ * One group drives the scan, the others are checked per candidate. A group of
+ * a single term is preferred to drive: its index entries (kind, term,
+ * resident_id) come in resident-id order, so a page stops after `limit` rows
+ * instead of collecting and sorting every match (a common family name has
+ * thousands in a large municipality).
  */
 export async function searchByTerms(
   db: pg.ClientBase,
   groups: readonly (readonly { kind: string; term: Buffer }[])[],
   options: { includeClosed: boolean; after?: string; limit: number },
 ): Promise<string[]> {
+  if (groups.length === 0) throw new TypeError('a search needs at least one group of terms');
   const args: unknown[] = [];
-  const selects = groups.map((group) => {
-    args.push(group.map((t) => t.kind), group.map((t) => t.term));
-    return `SELECT t.resident_id FROM cell.resident_search_terms t
-              JOIN unnest($${args.length - 1}::text[], $${args.length}::bytea[]) AS q(kind, term) ON t.kind = q.kind AND t.term = q.term`;
-  });
-  args.push(options.after ?? null, options.limit);
+  const param = (value: unknown, type: string) => {
+    args.push(value);
+    return `$${args.length}::${type}`;
+  };
+  const drivingIndex = Math.max(0, groups.findIndex((g) => g.length === 1));
+  const driving = groups[drivingIndex]!;
+  const others = groups.filter((_, i) => i !== drivingIndex);
+  const matchesDriving =
+    driving.length === 1
+      ? `t.kind = ${param(driving[0]!.kind, 'text')} AND t.term = ${param(driving[0]!.term, 'bytea')}`
+      : `(t.kind, t.term) IN (SELECT * FROM unnest(${param(driving.map((x) => x.kind), 'text[]')}, ${param(driving.map((x) => x.term), 'bytea[]')}))`;
+  const alsoMatches = others.map(
+    (group) => `EXISTS (SELECT 1 FROM cell.resident_search_terms x
+                         JOIN unnest(${param(group.map((x) => x.kind), 'text[]')}, ${param(group.map((x) => x.term), 'bytea[]')}) AS q(kind, term)
+                           ON x.kind = q.kind AND x.term = q.term
+                        WHERE x.resident_id = t.resident_id)`,
+  );
+  const conditions = [
+    matchesDriving,
+    ...(options.after !== undefined ? [`t.resident_id > ${param(options.after, 'uuid')}`] : []),
+    ...(options.includeClosed ? [] : ["r.state = 'current'"]),
+    ...alsoMatches,
+  ];
+  // Several terms of one group may match one resident: DISTINCT (only needed then; it costs the ordered scan).
   const { rows } = await db.query<{ id: string }>(
-    `SELECT r.id FROM cell.residents r JOIN (${selects.join(' INTERSECT ')}) m ON m.resident_id = r.id
-      WHERE ($${args.length - 1}::uuid IS NULL OR r.id > $${args.length - 1}::uuid) ${options.includeClosed ? '' : "AND r.state = 'current'"}
-      ORDER BY r.id LIMIT $${args.length}`,
+    `SELECT ${driving.length === 1 ? '' : 'DISTINCT '}t.resident_id AS id
+       FROM cell.resident_search_terms t JOIN cell.residents r ON r.id = t.resident_id
+      WHERE ${conditions.join('\n        AND ')}
+      ORDER BY t.resident_id LIMIT ${param(options.limit, 'integer')}`,
     args,
   );
   return rows.map((r) => r.id);
