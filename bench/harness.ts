@@ -4,13 +4,16 @@
  * small administrative helpers.
  */
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+import { loadConfig, type Config } from '../src/platform/config.js';
 import { startEmbeddedPostgres } from '../src/platform/embedded-postgres.js';
 import { createLogger } from '../src/platform/logger.js';
+import { migrateAll, type Databases } from '../src/platform/runtime.js';
 
 export type Cleanups = (() => Promise<void>)[];
 
@@ -104,4 +107,56 @@ export async function withAdmin<T>(url: string, fn: (c: pg.Client) => Promise<T>
   } finally {
     await c.end();
   }
+}
+
+export interface HttpResult {
+  readonly status: number;
+  readonly body: string;
+}
+
+/** One HTTP request to the bench's own server on 127.0.0.1, over the given keep-alive agent. */
+export function request(agent: http.Agent, port: number, method: string, urlPath: string, headers: Record<string, string>, body?: string): Promise<HttpResult> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ agent, host: '127.0.0.1', port, method, path: urlPath, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/**
+ * The platform's configuration over databases the bench created (control and
+ * cells, by administrative URL) with its own roles, migrated as `municloud
+ * migrate` would; returns what migrateAll reports.
+ */
+export async function migratedPlatformDatabases(options: {
+  controlUrl: string;
+  cells: Readonly<Record<string, string>>;
+  defaultCell: string;
+  roles: { ownerRole: string; appRole: string };
+}): Promise<{ config: Config; databases: Databases; migrated: Awaited<ReturnType<typeof migrateAll>> }> {
+  const env = {
+    DATABASE_URL: options.controlUrl,
+    MUNICLOUD_CELLS: Object.entries(options.cells).map(([id, url]) => `${id}=${url}`).join(','),
+    MUNICLOUD_DEFAULT_CELL: options.defaultCell,
+    MUNICLOUD_OWNER_ROLE: options.roles.ownerRole,
+    MUNICLOUD_APP_ROLE: options.roles.appRole,
+    MUNICLOUD_APP_PASSWORD: randomBytes(18).toString('base64url'),
+    MUNICLOUD_CURSOR_SECRET: randomBytes(32).toString('base64url'),
+    MUNICLOUD_DATA_DIR: '/nonexistent',
+    LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
+  };
+  const config = loadConfig(env);
+  const databases: Databases = {
+    controlAdminUrl: env.DATABASE_URL,
+    cells: config.cells,
+    roles: { ...options.roles, appPassword: env.MUNICLOUD_APP_PASSWORD },
+    cursorSecret: env.MUNICLOUD_CURSOR_SECRET,
+    embedded: null,
+  };
+  return { config, databases, migrated: await migrateAll(databases) };
 }

@@ -6,29 +6,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { request, type HttpResult } from './harness.js';
 
 // ---------------------------------------------------------------------------
 // HTTP
 
-export interface HttpResult {
-  readonly status: number;
-  readonly body: string;
-}
-
-export function request(agent: http.Agent, port: number, method: string, urlPath: string, headers: Record<string, string>, body?: string): Promise<HttpResult> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ agent, host: '127.0.0.1', port, method, path: urlPath, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-/** A request that must answer `expected`; anything else throws with the start of the answer. */
 export async function expectStatus(agent: http.Agent, port: number, expected: number, method: string, urlPath: string, headers: Record<string, string>, body?: string): Promise<HttpResult> {
   const res = await request(agent, port, method, urlPath, headers, body);
   if (res.status !== expected) throw new Error(`${method} ${urlPath} → ${res.status} ${res.body.slice(0, 300)}`);

@@ -49,12 +49,11 @@ import pg from 'pg';
 import { createAccount } from '../src/identity/accounts.js';
 import { provisionActiveTotp } from '../src/identity/mfa.js';
 import { totpAt } from '../src/identity/totp.js';
-import { loadConfig } from '../src/platform/config.js';
 import { inTenantTransaction, inTransaction } from '../src/platform/database.js';
 import { startEmbeddedPostgres } from '../src/platform/embedded-postgres.js';
 import { buildServer, type Platform } from '../src/platform/http/server.js';
 import { createLogger } from '../src/platform/logger.js';
-import { migrateAll, openPlatform, type Databases } from '../src/platform/runtime.js';
+import { openPlatform } from '../src/platform/runtime.js';
 import { todayInJapan } from '../src/resident-register/changes.js';
 import { loadSyntheticPopulation, type LoadReport } from '../src/resident-register/population-load.js';
 import type { Address, PersonInput } from '../src/resident-register/record.js';
@@ -66,9 +65,9 @@ import { replaceZones } from '../src/security/access/network-zones.js';
 import { setLimits } from '../src/security/access/leak-guard.js';
 import { ed25519Signer, generateSigner } from '../src/security/audit/signer.js';
 import { LocalKeystore } from '../src/security/keys/kms/local-keystore.js';
-import { benchServer, databaseUrl, intEnv, out, prng, runWithCleanup, step, withAdmin, type Cleanups } from './harness.js';
+import { benchServer, databaseUrl, intEnv, migratedPlatformDatabases, out, prng, request, runWithCleanup, step, withAdmin, type Cleanups } from './harness.js';
 import { benchCertificates, reportCertificates, type PdfReport } from './register-pdf.js';
-import { cpuSnapshot, stopping, watchDatabases, watchPostgresOf, whenIdle, expectStatus, fmt, median, ms, Pooled, range, request, roundOrder, runTimed, type Timed } from './register-support.js';
+import { cpuSnapshot, stopping, watchDatabases, watchPostgresOf, whenIdle, expectStatus, fmt, median, ms, Pooled, range, roundOrder, runTimed, type Timed } from './register-support.js';
 
 // ---------------------------------------------------------------------------
 // Settings
@@ -210,27 +209,13 @@ async function setUp(cleanups: Cleanups): Promise<Setup> {
   });
   const adminUrl = (db: keyof typeof names) => databaseUrl(serverAdminUrl, names[db]);
 
-  const env = {
-    DATABASE_URL: adminUrl('control'),
-    MUNICLOUD_CELLS: `${CELLS.filings}=${adminUrl('filings')},${CELLS.search}=${adminUrl('search')}`,
-    MUNICLOUD_DEFAULT_CELL: CELLS.filings,
-    MUNICLOUD_OWNER_ROLE: ownerRole,
-    MUNICLOUD_APP_ROLE: appRole,
-    MUNICLOUD_APP_PASSWORD: randomBytes(18).toString('base64url'),
-    MUNICLOUD_CURSOR_SECRET: randomBytes(32).toString('base64url'),
-    MUNICLOUD_DATA_DIR: '/nonexistent',
-    LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
-  };
-  const config = loadConfig(env);
-  const databases: Databases = {
-    controlAdminUrl: env.DATABASE_URL,
-    cells: config.cells,
-    roles: { ownerRole, appRole, appPassword: env.MUNICLOUD_APP_PASSWORD },
-    cursorSecret: env.MUNICLOUD_CURSOR_SECRET,
-    embedded: null,
-  };
-  step(`migrating control + ${config.cells.length} cells on ${serverKind}, PostgreSQL ${serverVersion}`);
-  await migrateAll(databases);
+  step(`migrating control + 2 cells on ${serverKind}, PostgreSQL ${serverVersion}`);
+  const { config, databases } = await migratedPlatformDatabases({
+    controlUrl: adminUrl('control'),
+    cells: { [CELLS.filings]: adminUrl('filings'), [CELLS.search]: adminUrl('search') },
+    defaultCell: CELLS.filings,
+    roles: { ownerRole, appRole },
+  });
 
   // The platform, exactly as `municloud serve` builds it, with a local keystore for the municipalities' keys.
   let keystoreFile: string;

@@ -36,15 +36,14 @@ import pg from 'pg';
 import { createAccount } from '../src/identity/accounts.js';
 import { provisionActiveTotp } from '../src/identity/mfa.js';
 import { totpAt } from '../src/identity/totp.js';
-import { loadConfig } from '../src/platform/config.js';
 import { inTenantTransaction } from '../src/platform/database.js';
 import { buildServer } from '../src/platform/http/server.js';
 import { createLogger } from '../src/platform/logger.js';
-import { migrateAll, openPlatform, type Databases } from '../src/platform/runtime.js';
+import { openPlatform } from '../src/platform/runtime.js';
 import { ROUTE_MODULES } from '../src/routes.js';
 import { LocalKeystore } from '../src/security/keys/kms/local-keystore.js';
 import { generateSigner } from '../src/security/audit/signer.js';
-import { benchServer, databaseUrl, intEnv, out, prng, runWithCleanup, step, withAdmin, type Cleanups } from './harness.js';
+import { benchServer, databaseUrl, intEnv, migratedPlatformDatabases, out, prng, request, runWithCleanup, step, withAdmin, type Cleanups } from './harness.js';
 
 // ---------------------------------------------------------------------------
 // Settings
@@ -134,30 +133,8 @@ async function insertOffices(db: pg.ClientBase, municipalityCode: string, rows: 
 }
 
 // ---------------------------------------------------------------------------
-// Databases
-
-
-
 // ---------------------------------------------------------------------------
 // Load generation
-
-interface HttpResult {
-  status: number;
-  body: string;
-}
-
-function request(agent: http.Agent, port: number, method: string, urlPath: string, headers: Record<string, string>, body?: string): Promise<HttpResult> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ agent, host: '127.0.0.1', port, method, path: urlPath, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 interface Variant {
   readonly name: string;
@@ -377,27 +354,13 @@ async function run(cleanups: Cleanups): Promise<void> {
   });
   const url = (name: string) => urls.get(name)!;
 
-  const env = {
-    DATABASE_URL: url('control'),
-    MUNICLOUD_CELLS: Object.values(CELLS).map((id) => `${id}=${url(id)}`).join(','),
-    MUNICLOUD_DEFAULT_CELL: CELLS.rls,
-    MUNICLOUD_OWNER_ROLE: ownerRole,
-    MUNICLOUD_APP_ROLE: appRole,
-    MUNICLOUD_APP_PASSWORD: randomBytes(18).toString('base64url'),
-    MUNICLOUD_CURSOR_SECRET: randomBytes(32).toString('base64url'),
-    MUNICLOUD_DATA_DIR: '/nonexistent',
-    LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
-  };
-  const config = loadConfig(env);
-  const databases: Databases = {
-    controlAdminUrl: env.DATABASE_URL,
-    cells: config.cells,
-    roles: { ownerRole, appRole, appPassword: env.MUNICLOUD_APP_PASSWORD },
-    cursorSecret: env.MUNICLOUD_CURSOR_SECRET,
-    embedded: null,
-  };
-  step(`migrating control + ${config.cells.length} cells on ${serverKind}, PostgreSQL ${serverVersion}`);
-  const migrated = await migrateAll(databases);
+  step(`migrating control + ${Object.keys(CELLS).length} cells on ${serverKind}, PostgreSQL ${serverVersion}`);
+  const { config, databases, migrated } = await migratedPlatformDatabases({
+    controlUrl: url('control'),
+    cells: Object.fromEntries(Object.values(CELLS).map((id) => [id, url(id)])),
+    defaultCell: CELLS.rls,
+    roles: { ownerRole, appRole },
+  });
 
   // The catalogue and the municipalities that hold data.
   const { loaded, tenants } = await withAdmin(url('control'), async (c) => {
