@@ -56,10 +56,11 @@ export async function enterHouseholds(
   };
   const plans = filings.map((filing, i) => {
     if (filing.household.kind !== 'new') throw new TypeError(`households[${i}]: a bulk entry founds new households only`);
-    return { changeId: randomUUID(), plan: planEnrolment('entry_by_authority', { reasonCode: BULK_ENTRY_REASON, ...filing }, ctx) };
+    const plan = planEnrolment('entry_by_authority', { reasonCode: BULK_ENTRY_REASON, ...filing }, ctx);
+    return { changeId: randomUUID(), plan, ids: touched(plan.effects) };
   });
 
-  const changes = await Promise.all(plans.map(({ changeId, plan }) => sealedChange(keys, changeId, plan, touched(plan.effects), actor.operatorId)));
+  const changes = await Promise.all(plans.map(({ changeId, plan, ids }) => sealedChange(keys, changeId, plan, ids, actor.operatorId)));
   try {
     const seqs = await insertChanges(db, changes);
     const residents: ResidentWrite[] = [];
@@ -80,19 +81,22 @@ export async function enterHouseholds(
     await insertHouseholds(db, households);
     await insertResidents(db, residents);
     await insertSearchTerms(db, terms);
-    await appendOutbox(db, plans.map(({ changeId, plan }) => changeEvent(changeId, plan, touched(plan.effects))));
+    await appendOutbox(db, plans.map(({ changeId, plan, ids }) => changeEvent(changeId, plan, ids)));
 
     // One entry per change would be 1,000 entries a second of the same job; an entry per 1,000 ids says the same.
-    const ids = [
+    const named = [
       ...changes.map((c) => ({ resource: 'resident_changes', id: c.id })),
       ...households.map((h) => ({ resource: 'households', id: h.id })),
       ...residents.map((r) => ({ resource: 'residents', id: r.id })),
     ];
-    for (let i = 0; i < ids.length; i += LIMITS.ids) {
-      const chunk = ids.slice(i, i + LIMITS.ids);
-      const records = ['resident_changes', 'households', 'residents']
-        .map((resource) => ({ resource, ids: chunk.filter((x) => x.resource === resource).map((x) => x.id) }))
-        .filter((r) => r.ids.length > 0);
+    for (let i = 0; i < named.length; i += LIMITS.ids) {
+      const records: { resource: string; ids: string[] }[] = [];
+      for (const { resource, id } of named.slice(i, i + LIMITS.ids)) {
+        // The list is grouped by resource, so a group continues the last record or starts one.
+        const last = records.at(-1);
+        if (last?.resource === resource) last.ids.push(id);
+        else records.push({ resource, ids: [id] });
+      }
       await actor.record('personal_data_change', { purpose: actor.tenant.purpose, records });
     }
     return { changeIds: changes.map((c) => c.id), households: households.length, residents: residents.length };

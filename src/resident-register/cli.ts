@@ -11,7 +11,7 @@ import { rotateCertificateSigningKey } from './certificates/service.js';
 import { loadSyntheticPopulation, PopulationLoadError, type LoadProgress } from './population-load.js';
 import { MAX_POPULATION } from './synthetic/index.js';
 
-export interface PopulationCliIo {
+export interface RegisterCliIo {
   withPlatform<T>(use: (platform: Platform) => Promise<T>): Promise<T>;
   progress(line: string): void;
 }
@@ -23,7 +23,7 @@ function wholeNumber(what: string) {
   };
 }
 
-export function registerCertificateCommands(program: Command, io: PopulationCliIo): void {
+export function registerCertificateCommands(program: Command, io: RegisterCliIo): void {
   const certificates = program.command('certificates').description('Resident certificates (docs/certificates.md)');
   certificates
     .command('rotate-key')
@@ -35,7 +35,7 @@ export function registerCertificateCommands(program: Command, io: PopulationCliI
     });
 }
 
-export function registerPopulationCommands(program: Command, io: PopulationCliIo): void {
+export function registerPopulationCommands(program: Command, io: RegisterCliIo): void {
   const population = program.command('population').description('Synthetic residents for demos and benchmarks (never mix them with real data)');
   population
     .command('load')
