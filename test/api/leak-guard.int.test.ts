@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App, Platform } from '../../src/platform/http/server.js';
 import { Problem } from '../../src/platform/errors.js';
+import { inTenantTransaction } from '../../src/platform/database.js';
 import { admitResidentViews, crossedLimit } from '../../src/security/access/leak-guard.js';
 import { ROUTE_MODULES } from '../../src/routes.js';
 import { CHIYODA, newSession, SAPPORO, type Session } from '../support/api.js';
@@ -92,6 +93,25 @@ describe('leak guard', () => {
     expect((await a.call('POST', '/v1/test/residents/view', { ids: [] })).status).toBe(200);
     const alerts = (await admin.call('GET', '/v1/alerts?open=true')).body.items;
     expect(alerts.some((x: { kind: string }) => x.kind === 'leak_guard_municipality_limit')).toBe(true);
+  });
+
+  it('counts a resident once for the municipality, however many accounts view them, also at once', async () => {
+    // 札幌市 has its own counts; its default limits are far away, so the counts are read back directly.
+    const clerks = await Promise.all([0, 1, 2, 3].map(() => newSession(tp, SAPPORO, ['clerk'])));
+    const shared = ids(40);
+    // Four clerks read overlapping halves of the same residents concurrently, in different orders.
+    const reads = clerks.flatMap((clerk, i) => [shared.slice(0, 30), shared.slice(10)].map((part) => (i % 2 ? [...part].reverse() : part)).map((part) => clerk.call('POST', '/v1/test/residents/view', { ids: part })));
+    expect((await Promise.all(reads)).map((r) => r.status)).toEqual(Array(8).fill(200));
+    const counts = await inTenantTransaction(await tp.platform.cells.poolFor(SAPPORO), SAPPORO, async (db) => {
+      const { rows } = await db.query<{ municipality: number; views: number; rows: number }>(
+        `SELECT (SELECT coalesce(sum(residents), 0) FROM cell.resident_view_counts WHERE hour = $1)::int AS municipality,
+                (SELECT count(*) FROM cell.resident_views WHERE hour = $1)::int AS views,
+                (SELECT count(*) FROM cell.resident_view_residents WHERE hour = $1)::int AS rows`,
+        [new Date('2026-11-21T10:00:00Z')],
+      );
+      return rows[0]!;
+    });
+    expect(counts).toEqual({ municipality: 40, views: 160, rows: 40 });
   });
 
   it('validates the limits and lets only admins set them', async () => {

@@ -93,4 +93,14 @@ export const TABLE_FIXTURES: Readonly<Record<string, (municipalityCode: string) 
           VALUES ($1, date_trunc('hour', now()), gen_random_uuid(), gen_random_uuid())`,
     args: [m],
   }),
+  resident_view_residents: (m) => ({
+    sql: `INSERT INTO cell.resident_view_residents (municipality_code, hour, resident_id)
+          VALUES ($1, date_trunc('hour', now()), gen_random_uuid())`,
+    args: [m],
+  }),
+  resident_view_counts: (m) => ({
+    sql: `INSERT INTO cell.resident_view_counts (municipality_code, hour, slot, residents)
+          VALUES ($1, date_trunc('hour', now()), 0, 1) ON CONFLICT DO NOTHING`,
+    args: [m],
+  }),
 };
