@@ -25,6 +25,7 @@ import {
   insertResidents,
   insertSearchTerms,
   appendOutbox,
+  type HouseholdState,
   type ResidentWrite,
 } from './store.js';
 
@@ -65,13 +66,13 @@ export async function enterHouseholds(
     const seqs = await insertChanges(db, changes);
     const residents: ResidentWrite[] = [];
     const terms: { residentId: string; kind: string; term: Buffer }[] = [];
-    const households: { id: string; headId: string; state: string; addressSealed: Buffer }[] = [];
+    const households: HouseholdState[] = [];
     for (const { changeId, plan } of plans) {
       const after = emptyState();
       for (const e of plan.effects) applyEffect(after, e);
       for (const record of after.persons.values()) {
-        const { row, terms: own } = await residentWrite(keys, record, seqs.get(changeId)!);
-        residents.push(row);
+        const { row, terms: own } = await residentWrite(keys, record);
+        residents.push({ ...row, seq: seqs.get(changeId)! });
         for (const t of own) terms.push({ residentId: record.id, kind: t.kind, term: t.term });
       }
       for (const h of after.households.values()) {

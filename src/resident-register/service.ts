@@ -23,25 +23,22 @@ import type { Address, HouseholdRecord, ResidentRecord } from './record.js';
 import type { FilingResultSchema } from './schemas.js';
 import { searchTermsOf, type SearchTerm } from './search-terms.js';
 import {
-  appendOutbox,
   CHANGE_PAYLOAD,
   changesTouching,
   HOUSEHOLD_ADDRESS,
   householdsById,
-  insertChange,
   insertMoveOutCertificate,
   membersOfHouseholds,
   nextCertificateNumber,
-  replaceSearchTerms,
   RESIDENT_RECORD,
   residentsById,
-  upsertHousehold,
-  upsertResident,
+  writeChange,
   type ChangeRow,
   type HouseholdRow,
   type OutboxEvent,
   type ResidentRow,
-  type ResidentWrite,
+  type HouseholdState,
+  type ResidentState,
 } from './store.js';
 
 /**
@@ -180,23 +177,28 @@ export async function fileChange(
       }
 
       const changeId = randomUUID();
-      const { seq, recordedAt } = await insertChange(db, await sealedChange(keys, changeId, p, ids, operatorId));
-
       const residents: FilingResult['residents'][number][] = [];
+      const residentStates: ResidentState[] = [];
+      const terms: { residentId: string; kind: string; term: Buffer }[] = [];
       for (const id of ids.residentIds) {
         const record = after.persons.get(id)!;
-        const { row, terms } = await residentWrite(keys, record, seq);
-        await upsertResident(db, row);
-        await replaceSearchTerms(db, id, terms);
+        const { row, terms: own } = await residentWrite(keys, record);
+        residentStates.push(row);
+        for (const t of own) terms.push({ residentId: id, kind: t.kind, term: t.term });
         residents.push({ id, residentCode: record.residentCode, state: record.state, householdId: record.householdId });
       }
-      const householdVersions: FilingResult['households'][number][] = [];
-      for (const id of ids.householdIds) {
-        const h = after.households.get(id);
-        if (!h) continue; // a household named only as someone's previous one, unchanged
-        const version = await upsertHousehold(db, { id, headId: h.headId, state: h.state, addressSealed: await keys.seal(HOUSEHOLD_ADDRESS.field(id), JSON.stringify(h.address)) });
-        householdVersions.push({ id, version, state: h.state });
-      }
+      // A household named only as someone's previous one, unchanged, is not written.
+      const changedHouseholds = ids.householdIds.flatMap((id) => after.households.get(id) ?? []);
+      const householdStates: HouseholdState[] = await Promise.all(
+        changedHouseholds.map(async (h) => ({ id: h.id, headId: h.headId, state: h.state, addressSealed: await keys.seal(HOUSEHOLD_ADDRESS.field(h.id), JSON.stringify(h.address)) })),
+      );
+      const { recordedAt, householdVersions: versions } = await writeChange(db, await sealedChange(keys, changeId, p, ids, operatorId), {
+        residents: residentStates,
+        terms,
+        households: householdStates,
+        events: [changeEvent(changeId, p, ids)],
+      });
+      const householdVersions = changedHouseholds.map((h) => ({ id: h.id, version: versions.get(h.id)!, state: h.state }));
 
       let certificate: string | null = null;
       if (p.kind === 'move_out') {
@@ -205,7 +207,6 @@ export async function fileChange(
         await insertMoveOutCertificate(db, { number: certificate, changeId, residentIds: closed, issuedOn: p.filedOn });
       }
 
-      await appendOutbox(db, [changeEvent(changeId, p, ids)]);
       await r.record('personal_data_change', {
         purpose: r.tenant.purpose,
         records: [
@@ -283,7 +284,7 @@ export async function sealedChange(keys: MunicipalityKeys, changeId: string, p: 
 }
 
 /** What a resident's current state is written as after a change: the sealed record, its unique blind indexes and its search terms. */
-export async function residentWrite(keys: MunicipalityKeys, record: ResidentRecord, seq: number): Promise<{ row: ResidentWrite; terms: SearchTerm[] }> {
+export async function residentWrite(keys: MunicipalityKeys, record: ResidentRecord): Promise<{ row: ResidentState; terms: SearchTerm[] }> {
   // The support measure lives in its own table; the sealed record never carries it.
   const stored: ResidentRecord = { ...record, supportMeasure: null };
   return {
@@ -294,7 +295,6 @@ export async function residentWrite(keys: MunicipalityKeys, record: ResidentReco
       recordSealed: await keys.seal(RESIDENT_RECORD.field(record.id), JSON.stringify(stored)),
       myNumberIndex: record.myNumber ? keys.blindIndex('my_number', record.myNumber) : null,
       residentCodeIndex: keys.blindIndex('resident_code', record.residentCode),
-      seq,
     },
     terms: searchTermsOf(keys, record),
   };

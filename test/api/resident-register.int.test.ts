@@ -301,6 +301,32 @@ describe('search', () => {
     expect(entries.at(-2)!.purpose).toBe('residency_change');
   });
 
+  it('after a move within, finds residents at the new address only, and by name as before', async () => {
+    const { body } = await moveInFamily(sapporoClerk);
+    const [head, wife] = body.residents.map((r: { id: string }) => r.id);
+    const termsOf = async () =>
+      (await adminQuery<{ kind: string; term: Buffer; n: string }>(tp, 'cell-a', 'SELECT kind, term, xmin::text AS n FROM cell.resident_search_terms WHERE resident_id = $1 ORDER BY kind, term', [head]))
+        .map((t) => `${t.kind}:${t.term.toString('hex')}:${t.n}`);
+    const before = await termsOf();
+    const moved = await post(sapporoClerk, '/v1/resident-changes/move-within', {
+      eventDate: '2026-05-01',
+      residentIds: [head, wife],
+      householdVersions: body.households.map((h: { id: string; version: number }) => ({ householdId: h.id, version: h.version })),
+      destination: { kind: 'same_household', address: { ...HOME, town: '神田神保町一丁目', block: '2番3号' } },
+    });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(201);
+    const found = async (criteria: Record<string, unknown>) => (await post(sapporoClerk, '/v1/residents/search', { ...criteria, limit: 100 })).body.items.map((h: { id: string }) => h.id);
+    expect(await found({ town: '神田神保町一丁目', block: '2-3' })).toEqual(expect.arrayContaining([head, wife]));
+    expect(await found({ town: '千代田一丁目', block: '1-1' })).not.toContain(head);
+    expect(await found({ kana: 'タカハシイチロウ', dateOfBirth: '1975-03-03' })).toContain(head);
+    // Only the address terms were rewritten: the name and birth-date terms are the same rows as before.
+    const after = await termsOf();
+    const kept = after.filter((t) => before.includes(t));
+    expect(kept.length).toBeGreaterThan(0);
+    expect(after.length - kept.length).toBeGreaterThan(0);
+    expect(after.filter((t) => !before.includes(t)).every((t) => t.startsWith('address'))).toBe(true);
+  });
+
   it('pages through results with a cursor bound to the search', async () => {
     for (let i = 0; i < 3; i++) await moveInFamily(sapporoClerk);
     const first = await post(sapporoClerk, '/v1/residents/search', { name: '髙橋', limit: 2 });
