@@ -6,7 +6,8 @@
  * request that awaits its entry fails closed. A batch goes out when `maxBatch`
  * entries wait or `flushMs` has passed since the first of them, two at most in
  * flight (below); entries arriving during a write ride the next batch (group
- * commit). One batch is one transaction and one multi-row INSERT.
+ * commit). When no batch is in flight, an entry goes out at once. One batch
+ * is one transaction and one multi-row INSERT.
  *
  * appendInTransaction writes in the caller's transaction instead, for when the
  * entry must commit or roll back with the caller's own change in the control
@@ -28,7 +29,7 @@ import { appendEntries, buildBatch, type BuiltBatch, type PreparedEntry } from '
 export interface AppenderOptions {
   /** Most entries per batch (default 5,000). */
   readonly maxBatch?: number;
-  /** Longest an entry waits for companions before its batch is written (default 2 ms). */
+  /** Longest an entry waits for companions while a batch is in flight (default 2 ms). */
   readonly flushMs?: number;
   /** Most entries waiting; beyond it appends are refused at once rather than queued without bound (default 200,000). */
   readonly maxQueue?: number;
@@ -134,7 +135,9 @@ export class AuditAppender {
 
   private schedule(): void {
     if (this.flight.length >= MAX_IN_FLIGHT || this.queue.length === 0) return; // a finishing batch picks the queue up
-    if (this.queue.length >= this.maxBatch) return this.start();
+    // Nothing in flight: no companion is coming sooner than this entry could be written, so waiting
+    // for them only adds latency (2 ms of a 10 ms read). Under load, batches form while one is written.
+    if (this.queue.length >= this.maxBatch || this.flight.length === 0) return this.start();
     this.timer ??= setTimeout(() => this.start(), this.flushMs);
   }
 
