@@ -39,7 +39,7 @@
  *   BENCH_PLAN_SAMPLES=10 BENCH_VIEWS_PREFILL=20000 (0: off) BENCH_WARMUP_MS=2000
  *   BENCH_KEEP_DATA_DIR (unset)
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
@@ -180,7 +180,8 @@ async function setUp(cleanups: Cleanups): Promise<Setup> {
   });
 
   // Kept: the control database, the loaded cell and the roles. Always fresh: the filings cell and the baseline database.
-  const keepTag = KEEP_DIR ? 'keep' : randomBytes(4).toString('hex');
+  // A kept directory's databases are named after it: another directory (other keys) never meets them.
+  const keepTag = KEEP_DIR ? `keep${createHash('sha256').update(KEEP_DIR).digest('hex').slice(0, 8)}` : randomBytes(4).toString('hex');
   const freshTag = KEEP_DIR ? randomBytes(4).toString('hex') : keepTag;
   const ownerRole = `mcbench_${keepTag}_owner`;
   const appRole = `mcbench_${keepTag}_app`;
@@ -314,7 +315,7 @@ const counting = { on: false, byDb: new Map<string, Counts>(), byStatement: new 
       if (/^\s*COMMIT\b/i.test(text)) c.commits++;
       else if (!/^\s*(BEGIN|ROLLBACK)\b/i.test(text)) c.statements++;
       counting.byDb.set(db, c);
-      const key = `${db.replace(/^mcbench_[0-9a-f]+_|^mcbench_keep_/, '')}: ${text.replace(/\s+/g, ' ').trim().slice(0, 70)}`;
+      const key = `${db.replace(/^mcbench_(keep)?[0-9a-f]+_/, '')}: ${text.replace(/\s+/g, ' ').trim().slice(0, 70)}`;
       done = () => {
         const s = counting.byStatement.get(key) ?? { n: 0, ms: 0 };
         s.n++;
