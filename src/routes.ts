@@ -8,6 +8,7 @@ import { mfaRoutes } from './identity/mfa-routes.js';
 import { officeRoutes } from './offices/routes.js';
 import { organizationRoutes } from './organizations/routes.js';
 import type { RouteModule } from './platform/http/server.js';
+import { linkageRoutes } from './linkage/routes.js';
 import { placementRoutes } from './platform/placement-routes.js';
 import { certificateRoutes } from './resident-register/certificates/routes.js';
 import { residentRegisterRoutes } from './resident-register/routes.js';
@@ -27,4 +28,5 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   exportRoutes,
   residentRegisterRoutes,
   certificateRoutes,
+  linkageRoutes,
 ];

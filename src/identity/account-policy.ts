@@ -23,7 +23,7 @@ export function mayManageAccountsOf(principal: Principal, organizationCode: stri
 export function mayGrantRoles(principal: Principal, roles: readonly Role[]): boolean {
   if (principal.roles.includes('platform_operator')) return true;
   const grantable: Role[] = [];
-  if (principal.roles.includes('municipal_admin')) grantable.push('clerk', 'municipal_admin', 'auditor', 'support_measure_officer');
+  if (principal.roles.includes('municipal_admin')) grantable.push('clerk', 'municipal_admin', 'auditor', 'support_measure_officer', 'linkage_subscriber');
   if (principal.roles.includes('prefecture_security_admin')) grantable.push('prefecture_security_admin');
   return roles.every((r) => grantable.includes(r));
 }

@@ -8,6 +8,7 @@ const FITS: Record<Role, Record<OrganizationKind, boolean>> = {
   municipal_admin: { digital_agency: false, prefecture: false, designated_city: true, city: true, town: true, village: true, special_ward: true, ward: false },
   auditor: { digital_agency: false, prefecture: false, designated_city: true, city: true, town: true, village: true, special_ward: true, ward: false },
   support_measure_officer: { digital_agency: false, prefecture: false, designated_city: true, city: true, town: true, village: true, special_ward: true, ward: false },
+  linkage_subscriber: { digital_agency: false, prefecture: false, designated_city: true, city: true, town: true, village: true, special_ward: true, ward: false },
   platform_operator: { digital_agency: true, prefecture: false, designated_city: false, city: false, town: false, village: false, special_ward: false, ward: false },
   prefecture_security_admin: { digital_agency: false, prefecture: true, designated_city: false, city: false, town: false, village: false, special_ward: false, ward: false },
 };

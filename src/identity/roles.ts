@@ -7,12 +7,13 @@ export const ROLES = [
   'municipal_admin', // 団体管理者: manages the municipality's accounts and settings
   'auditor', // 監査担当: reads records and evidence, changes nothing
   'support_measure_officer', // 支援措置担当: may disclose or certify the records of DV and similar victims, giving a reason
+  'linkage_subscriber', // 連携先業務システム: a system that reads its own linkage subscriptions' feeds, nothing else
   'platform_operator', // デジタル庁 (platform operator): organizations, accounts, placement; no municipal data
   'prefecture_security_admin', // 都道府県セキュリティ管理者 (security cloud)
 ] as const;
 export type Role = (typeof ROLES)[number];
 
-export const MUNICIPAL_ROLES: readonly Role[] = ['clerk', 'municipal_admin', 'auditor', 'support_measure_officer'];
+export const MUNICIPAL_ROLES: readonly Role[] = ['clerk', 'municipal_admin', 'auditor', 'support_measure_officer', 'linkage_subscriber'];
 
 /** Whether an organization of this kind may hold the role. */
 export function roleFitsOrganization(role: Role, kind: OrganizationKind): boolean {
@@ -21,6 +22,7 @@ export function roleFitsOrganization(role: Role, kind: OrganizationKind): boolea
     case 'municipal_admin':
     case 'auditor':
     case 'support_measure_officer':
+    case 'linkage_subscriber':
       return isMunicipalityKind(kind);
     case 'platform_operator':
       return kind === 'digital_agency';

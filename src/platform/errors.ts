@@ -155,6 +155,12 @@ export const PROBLEMS = {
     en: 'This certificate has already been issued; revoke the earlier print before issuing it again.',
   },
   certificate_revoked: { status: 409, ja: 'この証明書は既に無効にされています。', en: 'This certificate has already been revoked.' },
+  subscription_rejected: {
+    status: 422,
+    ja: '連携の購読内容が認められません。業務・利用目的・項目を確認してください。',
+    en: 'The subscription is not allowed: check its operation, purpose and fields.',
+  },
+  subscription_revoked: { status: 410, ja: 'この連携の購読は取り消されています。', en: 'This subscription has been revoked.' },
   history_inconsistent: {
     status: 500,
     ja: '異動履歴に不整合があります。管理者に連絡してください。',

@@ -26,6 +26,7 @@ import {
   CHANGE_PAYLOAD,
   changesTouching,
   HOUSEHOLD_ADDRESS,
+  holdHouseholds,
   householdsById,
   insertMoveOutCertificate,
   membersOfHouseholds,
@@ -117,6 +118,7 @@ export interface ExpectedVersion {
 async function lockedState(db: pg.ClientBase, keys: MunicipalityKeys, named: NamedIds) {
   const residents = await residentsById(db, named.residentIds);
   const householdIds = [...new Set([...named.householdIds, ...residents.map((r) => r.householdId)])];
+  await holdHouseholds(db, householdIds);
   const households = await householdsById(db, householdIds, { lock: true });
   const members = await membersOfHouseholds(db, householdIds);
   const state = emptyState();

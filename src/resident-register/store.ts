@@ -76,6 +76,27 @@ const householdFrom = (r: { id: string; head_id: string; state: 'current' | 'clo
   version: r.version,
 });
 
+/** The advisory-lock class of households (the other key is a hash of the household's id). */
+const HOUSEHOLD_LOCK_CLASS = 4_812;
+
+/**
+ * Waits until no other transaction works on these households, then holds them
+ * until this one ends. Taken before the transaction writes anything, so
+ * before it has a transaction id: of two changes to one household, the one
+ * that waited gets the later id, and the linkage feed, which orders events by
+ * transaction id (cell migration 0009), delivers them in the order they
+ * committed. (A row lock would give the waiting transaction its id before it
+ * waits.) In hash order, so that two filings never deadlock.
+ */
+export async function holdHouseholds(db: pg.ClientBase, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.query(
+    `SELECT pg_advisory_xact_lock(${HOUSEHOLD_LOCK_CLASS}, k)
+       FROM (SELECT DISTINCT hashtext(id::text) AS k FROM unnest($1::uuid[]) AS id ORDER BY k) AS keys`,
+    [ids],
+  );
+}
+
 /**
  * Households by id; with `lock`, locked for the rest of the transaction, in id
  * order so that two filings never deadlock.

@@ -6,7 +6,9 @@ import { call, CHIYODA, logIn, newSession } from '../support/api.js';
 import { createTestPlatform, type TestPlatform } from '../support/platform.js';
 
 /** The only routes anyone may call without logging in. */
-const PUBLIC = [/^GET \/healthz$/, /^GET \/readyz$/, /^GET \/metrics$/, /^GET \/openapi\.json$/, /^GET \/docs/, /^POST \/v1\/auth\/login$/, /^POST \/v1\/auth\/login\/mfa$/, /^POST \/v1\/certificate-verifications$/];
+const PUBLIC = [/^GET \/healthz$/, /^GET \/readyz$/, /^GET \/metrics$/, /^GET \/openapi\.json$/, /^GET \/docs/, /^POST \/v1\/auth\/login$/, /^POST \/v1\/auth\/login\/mfa$/, /^POST \/v1\/certificate-verifications$/,
+  // The event catalogue is documentation, like /openapi.json: schemas and entitlement rules, no data.
+  /^GET \/v1\/linkage\/catalogue(\/:topic)?$/];
 
 let tp: TestPlatform;
 beforeAll(async () => {

@@ -105,7 +105,7 @@ beforeAll(async () => {
   // A and B share a cell: nothing but row-level security separates them.
   await tp.platform.cells.place(CHIYODA, 'cell-a', null);
   await tp.platform.cells.place(SAPPORO, 'cell-a', null);
-  const roles: Role[] = ['clerk', 'municipal_admin', 'auditor', 'support_measure_officer'];
+  const roles: Role[] = ['clerk', 'municipal_admin', 'auditor', 'support_measure_officer', 'linkage_subscriber'];
   for (const m of [CHIYODA, SAPPORO]) for (const r of roles) sessions.set(`${m}/${r}`, await newSession(tp, m, [r]));
   // My Number routes answer only from the municipality's My Number zone: the tests' loopback address.
   for (const m of [CHIYODA, SAPPORO]) await placeInMyNumberZone(tp, m);

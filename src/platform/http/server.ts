@@ -224,9 +224,27 @@ async function admitMyNumberUse(platform: Platform, request: FastifyRequest, mun
     return new Problem(reason);
   };
   if (!isLegalPurpose(operation, purpose)) throw await refuse('purpose_not_allowed', 'unknown');
-  const zone = await zoneOf(platform.control, municipalityCode, request.ip);
-  if (zone !== 'my_number') throw await refuse('network_zone_refused', zone);
+  await admitFromMyNumberZone(platform, request, municipalityCode, purpose);
   return purpose;
+}
+
+/**
+ * Personal data leaves only towards the municipality's My Number zone (the
+ * three-layer model): a request from anywhere else is refused and audited.
+ * For routes whose purpose is not a header but declared elsewhere (a linkage
+ * subscription's), the route calls this itself.
+ */
+export async function admitFromMyNumberZone(platform: Platform, request: FastifyRequest, municipalityCode: string, purpose: string): Promise<void> {
+  const zone = await zoneOf(platform.control, municipalityCode, request.ip);
+  if (zone === 'my_number') return;
+  await recordOrRefuse(platform, {
+    ...requestContext(request, zone),
+    kind: 'access_refused',
+    municipality: municipalityCode,
+    purpose,
+    outcome: { result: 'refused', reason: 'network_zone_refused' },
+  });
+  throw new Problem('network_zone_refused');
 }
 
 function toProblem(error: FastifyError | Problem): Problem {

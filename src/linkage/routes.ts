@@ -1,0 +1,246 @@
+/**
+ * Linkage over the API: the event catalogue (public), the municipality's
+ * subscriptions (declared by its admin), and each subscription's pull feed
+ * (read by the receiving system's account only).
+ */
+import { randomUUID } from 'node:crypto';
+import { Type } from 'typebox';
+import { findAccount } from '../identity/accounts.js';
+import { principalOf } from '../identity/http.js';
+import { fieldError, Problem, type FieldError } from '../platform/errors.js';
+import { admitFromMyNumberZone, tenantOf, type App, type Platform } from '../platform/http/server.js';
+import { Cursor, Limit, Page, Text, Uuid } from '../platform/http/schemas.js';
+import { LEGAL_PURPOSES } from '../security/access/purposes.js';
+import { recordAction } from '../security/audit/record.js';
+import { EVENT_TYPES, eventType, TOPICS } from './catalogue.js';
+import { checkTerms, ENTITLEMENTS, RESIDENT_FIELDS, RESIDENT_FIELD_NAMES, SUBSCRIBING_OPERATIONS, type ResidentField, type TermsProblem } from './entitlements.js';
+import { consumersSubscription, readFeed } from './feed.js';
+import { parsePosition } from './feed-position.js';
+import { insertSubscription, listSubscriptions, revokeSubscription, subscriptionById, type Subscription, type SubscriptionListPosition } from './store.js';
+
+const SubscriptionSchema = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  operation: Type.String(),
+  purpose: Type.String(),
+  topics: Type.Array(Type.String()),
+  fields: Type.Array(Type.String()),
+  consumerAccountId: Uuid,
+  createdBy: Uuid,
+  createdAt: Type.String(),
+  revokedAt: Type.Union([Type.String(), Type.Null()]),
+});
+
+const SubscriptionBody = Type.Object(
+  {
+    name: Text({ maxLength: 100, description: 'What the receiving system is, e.g. 国保システム (本番)' }),
+    operation: Type.Enum(SUBSCRIBING_OPERATIONS),
+    purpose: Type.String({ maxLength: 64, description: "One of the operation's legal purposes (GET /v1/legal-purposes)" }),
+    topics: Type.Array(Type.Enum(TOPICS), { minItems: 1, maxItems: TOPICS.length, uniqueItems: true }),
+    fields: Type.Array(Type.Enum(RESIDENT_FIELD_NAMES), { maxItems: RESIDENT_FIELD_NAMES.length, description: 'Resident fields to receive with each event; [] for ids only' }),
+    consumerAccountId: Type.String({ format: 'uuid', description: 'The account (role linkage_subscriber) of the receiving system' }),
+  },
+  { additionalProperties: false },
+);
+
+const TERMS_MESSAGES: Record<TermsProblem['rule'], { ja: string; en: string }> = {
+  not_subscribing: { ja: 'この業務は連携を購読できません。', en: 'this operation does not subscribe to linkage' },
+  not_of_operation: { ja: 'この業務の法定の利用目的ではありません。', en: "is not one of the operation's legal purposes" },
+  unknown_field: { ja: '不明な項目です。', en: 'no such field' },
+  not_entitled: { ja: 'この利用目的では受け取れない項目です。', en: 'the purpose is not entitled to this field' },
+  repeated: { ja: '項目が重複しています。', en: 'named twice' },
+};
+
+function termsErrors(problems: readonly TermsProblem[]): FieldError[] {
+  return problems.map((p) => fieldError(p.at === 'fields' ? `body/fields/${p.index}` : `body/${p.at}`, p.rule, TERMS_MESSAGES[p.rule]));
+}
+
+export function linkageRoutes(app: App, platform: Platform): void {
+  app.get(
+    '/v1/linkage/catalogue',
+    {
+      config: { access: { roles: 'public' } },
+      schema: {
+        tags: ['linkage'],
+        summary: 'The events published (topic, version), the resident fields a subscription may name, and which purpose is entitled to which',
+        response: {
+          200: Type.Object({
+            events: Type.Array(Type.Object({ topic: Type.String(), version: Type.Integer(), ja: Type.String(), en: Type.String() })),
+            fields: Type.Array(Type.Object({ name: Type.String(), ja: Type.String(), en: Type.String(), items: Type.Array(Type.String()) })),
+            entitlements: Type.Array(Type.Object({ operation: Type.String(), purpose: Type.String(), fields: Type.Array(Type.String()) })),
+          }),
+        },
+      },
+    },
+    async () => ({
+      events: EVENT_TYPES.map(({ topic, version, ja, en }) => ({ topic, version, ja, en })),
+      fields: RESIDENT_FIELD_NAMES.map((name) => ({ name, ja: RESIDENT_FIELDS[name].ja, en: RESIDENT_FIELDS[name].en, items: [...RESIDENT_FIELDS[name].items] })),
+      entitlements: SUBSCRIBING_OPERATIONS.flatMap((operation) => LEGAL_PURPOSES[operation].map((p) => ({ operation, purpose: p.code, fields: [...(ENTITLEMENTS[p.code] ?? [])] }))),
+    }),
+  );
+
+  app.get(
+    '/v1/linkage/catalogue/:topic',
+    {
+      config: { access: { roles: 'public' } },
+      schema: {
+        tags: ['linkage'],
+        summary: "An event's JSON Schema (draft 2020-12): the envelope and data a subscriber receives",
+        params: Type.Object({ topic: Type.String({ maxLength: 100 }) }),
+      },
+    },
+    async (request) => {
+      const type = eventType(request.params.topic);
+      if (!type) throw new Problem('not_found');
+      return { topic: type.topic, version: type.version, ja: type.ja, en: type.en, schema: type.schema };
+    },
+  );
+
+  app.post(
+    '/v1/linkage/subscriptions',
+    {
+      config: { access: { roles: ['municipal_admin'], tenant: true } },
+      schema: {
+        tags: ['linkage'],
+        summary: 'Declare a subscription: which events, which resident fields, under which legal purpose, for which receiving system',
+        body: SubscriptionBody,
+        response: { 201: SubscriptionSchema },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const tenant = tenantOf(request);
+      const body = request.body;
+      const errors = termsErrors(checkTerms(body));
+      const consumer = await findAccount(platform.control, body.consumerAccountId);
+      if (!consumer || consumer.organizationCode !== tenant.municipalityCode || consumer.disabled || !consumer.roles.includes('linkage_subscriber')) {
+        errors.push(
+          fieldError('body/consumerAccountId', 'not_a_subscriber', {
+            ja: 'この団体の連携先業務システム（linkage_subscriber）の有効なアカウントを指定してください。',
+            en: "must be a live account of your municipality with the role linkage_subscriber",
+          }),
+        );
+      }
+      if (errors.length > 0) throw new Problem('subscription_rejected', errors);
+      const sub = await tenant.run(async (db) => {
+        const created = await insertSubscription(db, {
+          id: randomUUID(),
+          name: body.name,
+          operation: body.operation,
+          purpose: body.purpose,
+          topics: body.topics,
+          fields: body.fields as ResidentField[],
+          consumerAccountId: body.consumerAccountId,
+          createdBy: principal.accountId,
+        });
+        await recordAction(platform, request, 'subscription_declared', { purpose: body.purpose, records: [{ resource: 'linkage_subscriptions', ids: [created.id] }] });
+        return created;
+      });
+      return reply.status(201).send(sub);
+    },
+  );
+
+  app.get(
+    '/v1/linkage/subscriptions',
+    {
+      config: { access: { roles: ['municipal_admin', 'auditor', 'linkage_subscriber'], tenant: true } },
+      schema: {
+        tags: ['linkage'],
+        summary: "Your municipality's subscriptions, oldest first (a receiving system sees its own)",
+        querystring: Type.Object({ limit: Limit, cursor: Type.Optional(Cursor) }, { additionalProperties: false }),
+        response: { 200: Page(SubscriptionSchema) },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const tenant = tenantOf(request);
+      const listing = 'linkage_subscriptions';
+      const { limit, cursor } = request.query;
+      const after = cursor ? platform.cursors.decode<SubscriptionListPosition>(tenant.municipalityCode, listing, cursor) : undefined;
+      const onlyOwn = !principal.roles.includes('municipal_admin') && !principal.roles.includes('auditor');
+      const { items, total, last } = await tenant.run((db) => listSubscriptions(db, { consumer: onlyOwn ? principal.accountId : undefined, after, limit }));
+      return { items, total, nextCursor: last && items.length === limit ? platform.cursors.encode(tenant.municipalityCode, listing, last) : null };
+    },
+  );
+
+  app.get(
+    '/v1/linkage/subscriptions/:id',
+    {
+      config: { access: { roles: ['municipal_admin', 'auditor', 'linkage_subscriber'], tenant: true } },
+      schema: { tags: ['linkage'], summary: 'One subscription', params: Type.Object({ id: Uuid }), response: { 200: SubscriptionSchema } },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const sub = await tenantOf(request).run((db) => subscriptionById(db, request.params.id));
+      if (!sub || !visibleTo(sub, principal)) throw new Problem('not_found');
+      return sub;
+    },
+  );
+
+  app.post(
+    '/v1/linkage/subscriptions/:id/revocation',
+    {
+      config: { access: { roles: ['municipal_admin'], tenant: true } },
+      schema: { tags: ['linkage'], summary: 'Revoke a subscription: its feed delivers nothing more (kept as evidence)', params: Type.Object({ id: Uuid }), response: { 200: SubscriptionSchema } },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      return tenantOf(request).run(async (db) => {
+        const sub = await subscriptionById(db, request.params.id);
+        if (!sub) throw new Problem('not_found');
+        if (!(await revokeSubscription(db, sub.id, principal.accountId))) throw new Problem('subscription_revoked');
+        await recordAction(platform, request, 'subscription_revoked', { records: [{ resource: 'linkage_subscriptions', ids: [sub.id] }] });
+        return (await subscriptionById(db, sub.id))!;
+      });
+    },
+  );
+
+  app.get(
+    '/v1/linkage/feeds/:id',
+    {
+      config: { access: { roles: ['linkage_subscriber'], tenant: true } },
+      schema: {
+        tags: ['linkage'],
+        summary: "A subscription's events after a cursor (omit it to start from the first event); keep nextCursor with what you did with the events",
+        params: Type.Object({ id: Uuid }),
+        querystring: Type.Object(
+          {
+            after: Type.Optional(Type.String({ maxLength: 50, description: 'A cursor from an event or from nextCursor' })),
+            limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                id: Uuid,
+                topic: Type.String(),
+                version: Type.Integer(),
+                municipalityCode: Type.String(),
+                cursor: Type.String(),
+                recordedAt: Type.String(),
+                data: Type.Record(Type.String(), Type.Unknown()),
+              }),
+            ),
+            nextCursor: Type.String(),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const tenant = tenantOf(request);
+      const { after, limit } = request.query;
+      const position = after === undefined ? null : parsePosition(after);
+      if (after !== undefined && !position) throw new Problem('invalid_cursor');
+      const sub = await tenant.run((db) => consumersSubscription(db, request.params.id, principal.accountId));
+      await admitFromMyNumberZone(platform, request, tenant.municipalityCode, sub.purpose);
+      return readFeed(platform, request, tenant, sub, position, limit);
+    },
+  );
+}
+
+function visibleTo(sub: Subscription, principal: { accountId: string; roles: readonly string[] }): boolean {
+  return principal.roles.includes('municipal_admin') || principal.roles.includes('auditor') || sub.consumerAccountId === principal.accountId;
+}
