@@ -23,6 +23,8 @@ import { registerAuditCommands } from '../security/audit/cli.js';
 import { registerExportCommands } from '../security/exports/cli.js';
 import { registerCertificateCommands, registerPopulationCommands } from '../resident-register/cli.js';
 import { PopulationLoadError } from '../resident-register/population-load.js';
+import { registerLinkageCommands } from '../linkage/cli.js';
+import { FollowError } from '../linkage/follow.js';
 
 const progress = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -240,6 +242,7 @@ export function buildCli(): Command {
   const registerIo = { withPlatform: <T>(use: (platform: Platform) => Promise<T>) => withPlatform(loadConfig(), 'warn', ({ platform }) => use(platform)), progress };
   registerPopulationCommands(program, registerIo);
   registerCertificateCommands(program, registerIo);
+  registerLinkageCommands(program, { out: (text) => process.stdout.write(text), progress, env: process.env });
   return program;
 }
 
@@ -251,7 +254,7 @@ function describeFailure(err: unknown): string {
     const fields = err.fields.map((f) => `\n  ${f.field}: ${f.message.en} / ${f.message.ja}`).join('');
     return `error [${err.code}]: ${(err.detail ?? entry).en} / ${(err.detail ?? entry).ja}${fields}`;
   }
-  if (err instanceof ConfigError || err instanceof CliError || err instanceof MigrationError || err instanceof PopulationLoadError) return `error: ${err.message}`;
+  if (err instanceof ConfigError || err instanceof CliError || err instanceof MigrationError || err instanceof PopulationLoadError || err instanceof FollowError) return `error: ${err.message}`;
   if ((err as { code?: string }).code === 'ECONNREFUSED') return 'error: cannot reach the database (check DATABASE_URL)';
   return `error: ${err instanceof Error ? err.message : String(err)}`;
 }
