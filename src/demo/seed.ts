@@ -5,11 +5,11 @@
  * each register (real town names, generated people). Idempotent: the generated passwords are kept in the
  * data directory (mode 0600, never in the repo) so every run prints the same logins.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createAccount } from '../identity/accounts.js';
+import { createAccount, listAccounts, type Account } from '../identity/accounts.js';
 import { requiresMfa, type Role } from '../identity/roles.js';
 import { provisionActiveTotp } from '../identity/mfa.js';
 import { base32Encode } from '../identity/totp.js';
@@ -18,7 +18,10 @@ import { insertOffice, listOffices } from '../offices/store.js';
 import { DIGITAL_AGENCY_CODE } from '../organizations/organization.js';
 import { inTenantTransaction, inTransaction } from '../platform/database.js';
 import { certificateIssuer, setCertificateIssuer } from '../resident-register/certificates/issuer.js';
-import { loadSyntheticPopulation, PopulationLoadError } from '../resident-register/population-load.js';
+import { BATCH_OPERATOR_ID, loadSyntheticPopulation, PopulationLoadError } from '../resident-register/population-load.js';
+import { TOPICS } from '../linkage/catalogue.js';
+import { ENTITLEMENTS } from '../linkage/entitlements.js';
+import { insertSubscription, listSubscriptions } from '../linkage/store.js';
 import { listZones, replaceZones } from '../security/access/network-zones.js';
 import type { Platform } from '../platform/http/server.js';
 
@@ -88,6 +91,8 @@ const STAFF: readonly { loginName: string; displayName: string; roles: Role[] }[
   { loginName: 'clerk', displayName: '窓口職員', roles: ['clerk'] },
   { loginName: 'auditor', displayName: '監査担当', roles: ['auditor'] },
   { loginName: 'officer', displayName: '支援措置担当', roles: ['support_measure_officer'] },
+  // A receiving system: the National Health Insurance system, subscribed to the register's changes (docs/linkage.md).
+  { loginName: 'nhi-system', displayName: '国保システム', roles: ['linkage_subscriber'] },
 ];
 
 /**
@@ -126,6 +131,7 @@ export async function seedDemo(
       }
     });
     await placeLoopbackInMyNumberZone(platform, m.code);
+    await subscribeDemoNhiSystem(platform, m.code);
     if (!(await certificateIssuer(platform.control, m.code))) await setCertificateIssuer(platform.control, m.code, { mayorTitle: m.mayor.title, mayorName: m.mayor.name });
     if (residents > 0) {
       // The same seed every time: a second run finds the load finished, an interrupted one resumes it.
@@ -141,3 +147,33 @@ export async function seedDemo(
   }
   return logins;
 }
+
+/**
+ * The demo's NHI system subscribes to every register change, with the fields
+ * its eligibility work is entitled to. Declared by the demo (a platform job,
+ * hence the nil operator id), once.
+ */
+async function subscribeDemoNhiSystem(platform: Platform, municipalityCode: string): Promise<void> {
+  let system: Account | undefined;
+  for (let after: { loginName: string; organizationCode: string } | undefined; !system; ) {
+    const page = await listAccounts(platform.control, { organizationCode: municipalityCode }, { limit: 200, after });
+    system = page.items.find((a) => a.loginName === 'nhi-system');
+    if (page.items.length < 200) break;
+    after = page.items.at(-1)!;
+  }
+  if (!system) return;
+  await inTenantTransaction(await platform.cells.poolFor(municipalityCode), municipalityCode, async (db) => {
+    if ((await listSubscriptions(db, { consumer: system.id, limit: 1 })).total > 0) return;
+    await insertSubscription(db, {
+      id: randomUUID(),
+      name: '国保システム（デモ）',
+      operation: 'national_health_insurance',
+      purpose: 'nhi_eligibility',
+      topics: [...TOPICS],
+      fields: [...(ENTITLEMENTS.nhi_eligibility ?? [])],
+      consumerAccountId: system.id,
+      createdBy: BATCH_OPERATOR_ID,
+    });
+  });
+}
+

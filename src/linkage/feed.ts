@@ -104,18 +104,28 @@ async function residentsAfterChanges(db: pg.ClientBase, keys: MunicipalityKeys, 
   if (residentIds.length === 0) return new Map();
   const history = await Promise.all((await changesTouching(db, residentIds, [])).map((c) => openChange(keys, c)));
   const seqOf = new Map(history.map((c) => [c.row.id, c.seq]));
+  // Each event folds only the changes of its own residents (a page of a bulk load names a thousand residents, one event a few).
+  const changesOf = new Map<string, typeof history>();
+  for (const c of history) {
+    for (const id of c.row.residentIds) {
+      const list = changesOf.get(id);
+      if (list) list.push(c);
+      else changesOf.set(id, [c]);
+    }
+  }
   const out = new Map<string, ResidentRecord[]>();
   for (const e of events) {
     const seq = seqOf.get(e.payload.changeId as string);
     if (seq === undefined) continue;
+    const ids = (e.payload.residentIds as string[] | undefined) ?? [];
+    const relevant = new Set(ids.flatMap((id) => changesOf.get(id) ?? []));
     let state;
     try {
-      state = fold(history.filter((c) => c.seq <= seq));
+      state = fold([...relevant].filter((c) => c.seq <= seq));
     } catch (err) {
       if (err instanceof HistoryError) throw new Problem('history_inconsistent');
       throw err;
     }
-    const ids = (e.payload.residentIds as string[] | undefined) ?? [];
     out.set(e.id, ids.flatMap((id) => state.persons.get(id) ?? []));
   }
   return out;

@@ -6,6 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { myNumberFrom } from '../../src/resident-register/identifiers.js';
+import { searchByTerms } from '../../src/resident-register/store.js';
+import { inTenantTransaction } from '../../src/platform/database.js';
 import { decryptExport } from '../../src/security/exports/file-format.js';
 import { call, CHIYODA, newSession, placeInMyNumberZone, SAPPORO, type Reply, type Session } from '../support/api.js';
 import { adminQuery, createTestPlatform, type TestPlatform } from '../support/platform.js';
@@ -325,6 +327,27 @@ describe('search', () => {
     expect(kept.length).toBeGreaterThan(0);
     expect(after.length - kept.length).toBeGreaterThan(0);
     expect(after.filter((t) => !before.includes(t)).every((t) => t.startsWith('address'))).toBe(true);
+  });
+
+  it('finds every resident once when a group of alternatives drives the search, merged or collected', async () => {
+    const { body } = await moveInFamily(sapporoClerk);
+    const ids = body.residents.map((r: { id: string }) => r.id as string).sort();
+    const terms = await adminQuery<{ kind: string; term: Buffer; resident_id: string }>(tp, 'cell-a', 'SELECT kind, term, resident_id FROM cell.resident_search_terms WHERE resident_id = ANY($1::uuid[])', [ids]);
+    // Terms only these two residents have: their resident codes and My Numbers.
+    const own = terms.filter((t) => t.kind === 'my_number' || t.kind === 'resident_code');
+    const byResident = ids.map((id: string) => own.filter((t) => t.resident_id === id));
+    const pool = await tp.platform.cells.poolFor(SAPPORO);
+    const search = (group: { kind: string; term: Buffer }[], options: { after?: string; limit: number }) =>
+      inTenantTransaction(pool, SAPPORO, (db) => searchByTerms(db, [group], { includeClosed: false, ...options }));
+    const few = [...byResident[0]!, ...byResident[1]!];
+    const many = Array.from({ length: 6 }, () => few).flat(); // the same alternatives repeated
+    expect(many.length).toBeGreaterThan(16);
+    for (const group of [few, many]) {
+      expect(await search(group, { limit: 10 })).toEqual(ids);
+      const first = await search(group, { limit: 1 });
+      expect(first).toEqual([ids[0]]);
+      expect(await search(group, { limit: 1, after: first[0] })).toEqual([ids[1]]);
+    }
   });
 
   it('pages through results with a cursor bound to the search', async () => {

@@ -126,6 +126,14 @@ describe('municloud CLI on the embedded database', () => {
       expect(certificate.status).toBe(201);
       expect(certificate.headers.get('content-type')).toBe('application/pdf');
       expect(Buffer.from(await certificate.arrayBuffer()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      // The demo's NHI system reads its subscription's feed: the loaded households, with its entitled fields.
+      const nhi = await login(first, '131016', 'nhi-system');
+      const subscriptions = (await (await fetch(`${first.baseUrl}/v1/linkage/subscriptions`, { headers: { authorization: `Bearer ${nhi}` } })).json()) as { items: { id: string }[] };
+      expect(subscriptions.items).toHaveLength(1);
+      const feed = await fetch(`${first.baseUrl}/v1/linkage/feeds/${subscriptions.items[0]!.id}?limit=1`, { headers: { authorization: `Bearer ${nhi}` } });
+      const events = ((await feed.json()) as { items: { topic: string; data: { residents: { name: unknown; myNumber: unknown }[] } }[] }).items;
+      expect(events[0]!.topic).toBe('resident_register.entry_by_authority');
+      expect(events[0]!.data.residents[0]!.name).toBeTruthy();
       // The operator manages placement but reads no municipality's records.
       const operator = await login(first, '000001', 'operator');
       expect((await fetch(`${first.baseUrl}/v1/offices`, { headers: { authorization: `Bearer ${operator}` } })).status).toBe(403);
