@@ -62,8 +62,7 @@ export async function readFeed(
 ): Promise<FeedPage> {
   return tenant.run(async (db) => {
     const stored = await eventsAfter(db, after ?? FEED_START, sub.topics, limit);
-    const keys = sub.fields.length > 0 ? await platform.keys.forMunicipality(tenant.municipalityCode) : null;
-    const items = await deliver(db, keys, tenant.municipalityCode, sub, stored);
+    const items = await deliveredEvents(db, platform, tenant.municipalityCode, sub, stored);
     if (items.length > 0) {
       const residentIds = [...new Set(stored.flatMap((e) => (e.payload.residentIds as string[] | undefined) ?? []))];
       await recordAction(platform, request, 'personal_data_export', {
@@ -79,8 +78,9 @@ export async function readFeed(
   });
 }
 
-/** The events as the subscriber receives them: the envelope, ids, and the residents with the subscription's fields. */
-async function deliver(db: pg.ClientBase, keys: MunicipalityKeys | null, municipalityCode: string, sub: Subscription, stored: readonly StoredEvent[]): Promise<DeliveredEvent[]> {
+/** The events as the subscriber receives them (by pull or webhook): the envelope, ids, and the residents with the subscription's fields. */
+export async function deliveredEvents(db: pg.ClientBase, platform: Platform, municipalityCode: string, sub: Subscription, stored: readonly StoredEvent[]): Promise<DeliveredEvent[]> {
+  const keys = sub.fields.length > 0 && stored.length > 0 ? await platform.keys.forMunicipality(municipalityCode) : null;
   const residentsOf = keys ? await residentsAfterChanges(db, keys, stored) : null;
   const restricted = residentsOf ? await restrictedResidents(db, [...new Set([...residentsOf.values()].flat().map((r) => r.id))]) : new Set<string>();
   return stored.map((e) => {

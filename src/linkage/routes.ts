@@ -3,7 +3,7 @@
  * subscriptions (declared by its admin), and each subscription's pull feed
  * (read by the receiving system's account only).
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Type } from 'typebox';
 import { findAccount } from '../identity/accounts.js';
 import { principalOf } from '../identity/http.js';
@@ -15,8 +15,20 @@ import { recordAction } from '../security/audit/record.js';
 import { EVENT_TYPES, eventType, TOPICS } from './catalogue.js';
 import { checkTerms, ENTITLEMENTS, RESIDENT_FIELDS, RESIDENT_FIELD_NAMES, SUBSCRIBING_OPERATIONS, type ResidentField, type TermsProblem } from './entitlements.js';
 import { consumersSubscription, readFeed } from './feed.js';
-import { parsePosition } from './feed-position.js';
-import { insertSubscription, listSubscriptions, revokeSubscription, subscriptionById, type Subscription, type SubscriptionListPosition } from './store.js';
+import { WEBHOOK_SECRET } from './webhooks.js';
+import { formatPosition, parsePosition } from './feed-position.js';
+import {
+  deadLetters,
+  insertSubscription,
+  listSubscriptions,
+  requestReplay,
+  revokeSubscription,
+  startWebhookAtFeedEnd,
+  subscriptionById,
+  webhookState,
+  type Subscription,
+  type SubscriptionListPosition,
+} from './store.js';
 
 const SubscriptionSchema = Type.Object({
   id: Uuid,
@@ -26,6 +38,8 @@ const SubscriptionSchema = Type.Object({
   topics: Type.Array(Type.String()),
   fields: Type.Array(Type.String()),
   consumerAccountId: Uuid,
+  delivery: Type.Union([Type.Literal('pull'), Type.Literal('webhook')]),
+  webhookUrl: Type.Union([Type.String(), Type.Null()]),
   createdBy: Uuid,
   createdAt: Type.String(),
   revokedAt: Type.Union([Type.String(), Type.Null()]),
@@ -39,9 +53,43 @@ const SubscriptionBody = Type.Object(
     topics: Type.Array(Type.Enum(TOPICS), { minItems: 1, maxItems: TOPICS.length, uniqueItems: true }),
     fields: Type.Array(Type.Enum(RESIDENT_FIELD_NAMES), { maxItems: RESIDENT_FIELD_NAMES.length, description: 'Resident fields to receive with each event; [] for ids only' }),
     consumerAccountId: Type.String({ format: 'uuid', description: 'The account (role linkage_subscriber) of the receiving system' }),
+    webhook: Type.Optional(
+      Type.Object(
+        {
+          url: Type.String({
+            maxLength: 2000,
+            description: 'https:// (http:// only to this machine, for development); its host must be in your My Number zone, checked before every delivery',
+          }),
+          startAt: Type.Optional(
+            Type.Union([Type.Literal('first_event'), Type.Literal('now')], {
+              default: 'first_event',
+              description: 'first_event: every event kept, oldest first (an initial load); now: only events after this declaration',
+            }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
+
+/** Why a webhook URL is refused, if it is. Pure. */
+export function webhookUrlProblem(text: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return 'not_a_url';
+  }
+  if (url.username || url.password) return 'credentials_in_url';
+  if (url.hash) return 'fragment';
+  if (url.protocol === 'https:') return null;
+  // Plain HTTP carries personal data in clear: only to this machine (development, tests).
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (url.protocol === 'http:' && (host === 'localhost' || host === '::1' || /^127\.[0-9]+\.[0-9]+\.[0-9]+$/.test(host))) return null;
+  return 'https_required';
+}
 
 const TERMS_MESSAGES: Record<TermsProblem['rule'], { ja: string; en: string }> = {
   not_subscribing: { ja: 'この業務は連携を購読できません。', en: 'this operation does not subscribe to linkage' },
@@ -104,7 +152,12 @@ export function linkageRoutes(app: App, platform: Platform): void {
         tags: ['linkage'],
         summary: 'Declare a subscription: which events, which resident fields, under which legal purpose, for which receiving system',
         body: SubscriptionBody,
-        response: { 201: SubscriptionSchema },
+        response: {
+          201: Type.Intersect([
+            SubscriptionSchema,
+            Type.Object({ webhookSecret: Type.Optional(Type.String({ description: 'The webhook signing secret (whsec_…; its text is the HMAC-SHA256 key): shown only now' })) }),
+          ]),
+        },
       },
     },
     async (request, reply) => {
@@ -121,10 +174,25 @@ export function linkageRoutes(app: App, platform: Platform): void {
           }),
         );
       }
+      const urlProblem = body.webhook ? webhookUrlProblem(body.webhook.url) : null;
+      if (urlProblem) {
+        errors.push(
+          fieldError('body/webhook/url', urlProblem, {
+            ja: 'https:// の URL（認証情報やフラグメントを含まないもの）を指定してください。http:// はこの機械宛てに限ります。',
+            en: 'must be an https:// URL without credentials or fragment (http:// only to this machine)',
+          }),
+        );
+      }
       if (errors.length > 0) throw new Problem('subscription_rejected', errors);
+      // The webhook's signing secret (its text is the HMAC key): shown once, in this answer; kept sealed under the municipality's keys.
+      const secret = body.webhook ? `whsec_${randomBytes(32).toString('base64url')}` : null;
+      const id = randomUUID();
+      const keys = secret ? await platform.keys.forMunicipality(tenant.municipalityCode) : null;
+      const webhook = body.webhook && secret && keys ? { url: body.webhook.url, secretSealed: await keys.seal(WEBHOOK_SECRET.field(id), secret) } : undefined;
       const sub = await tenant.run(async (db) => {
         const created = await insertSubscription(db, {
-          id: randomUUID(),
+          webhook,
+          id,
           name: body.name,
           operation: body.operation,
           purpose: body.purpose,
@@ -133,10 +201,11 @@ export function linkageRoutes(app: App, platform: Platform): void {
           consumerAccountId: body.consumerAccountId,
           createdBy: principal.accountId,
         });
+        if (body.webhook?.startAt === 'now') await startWebhookAtFeedEnd(db, created.id);
         await recordAction(platform, request, 'subscription_declared', { purpose: body.purpose, records: [{ resource: 'linkage_subscriptions', ids: [created.id] }] });
         return created;
       });
-      return reply.status(201).send(sub);
+      return reply.status(201).send({ ...sub, ...(secret ? { webhookSecret: secret } : {}) });
     },
   );
 
@@ -191,6 +260,106 @@ export function linkageRoutes(app: App, platform: Platform): void {
         if (!(await revokeSubscription(db, sub.id, principal.accountId))) throw new Problem('subscription_revoked');
         await recordAction(platform, request, 'subscription_revoked', { records: [{ resource: 'linkage_subscriptions', ids: [sub.id] }] });
         return (await subscriptionById(db, sub.id))!;
+      });
+    },
+  );
+
+  const DeadLetterSchema = Type.Object({
+    eventId: Uuid,
+    cursor: Type.String(),
+    residentIds: Type.Array(Uuid),
+    reason: Type.String({ description: 'failed: the receiver did not take it; held: an earlier event of one of its residents is here' }),
+    attempts: Type.Integer(),
+    lastStatus: Type.Union([Type.Integer(), Type.Null()]),
+    lastError: Type.Union([Type.String(), Type.Null()]),
+    deadAt: Type.String(),
+    state: Type.String({ description: 'dead, replaying (asked to go out again) or delivered' }),
+    deliveredAt: Type.Union([Type.String(), Type.Null()]),
+  });
+
+  app.get(
+    '/v1/linkage/subscriptions/:id/delivery',
+    {
+      config: { access: { roles: ['municipal_admin', 'auditor'], tenant: true } },
+      schema: {
+        tags: ['linkage'],
+        summary: "Where a webhook subscription's delivery stands: its position, retries and dead letters",
+        params: Type.Object({ id: Uuid }),
+        response: {
+          200: Type.Object({
+            delivery: Type.String(),
+            cursor: Type.Union([Type.String(), Type.Null()]),
+            delivered: Type.Integer(),
+            attempts: Type.Integer(),
+            nextAttemptAt: Type.Union([Type.String(), Type.Null()]),
+            lastStatus: Type.Union([Type.Integer(), Type.Null()]),
+            lastError: Type.Union([Type.String(), Type.Null()]),
+            deadLetters: Type.Integer({ description: 'Set aside and not delivered yet' }),
+          }),
+        },
+      },
+    },
+    async (request) =>
+      tenantOf(request).run(async (db) => {
+        const sub = await subscriptionById(db, request.params.id);
+        if (!sub) throw new Problem('not_found');
+        const state = await webhookState(db, sub.id);
+        const dead = sub.delivery === 'webhook' ? await deadLetters(db, sub.id, { includeDelivered: false, limit: 10_000 }) : [];
+        return {
+          delivery: sub.delivery,
+          cursor: state ? formatPosition(state.after) : null,
+          delivered: state?.delivered ?? 0,
+          attempts: state?.attempts ?? 0,
+          nextAttemptAt: state?.nextAttemptAt ?? null,
+          lastStatus: state?.lastStatus ?? null,
+          lastError: state?.lastError ?? null,
+          deadLetters: dead.length,
+        };
+      }),
+  );
+
+  app.get(
+    '/v1/linkage/subscriptions/:id/dead-letters',
+    {
+      config: { access: { roles: ['municipal_admin', 'auditor'], tenant: true } },
+      schema: {
+        tags: ['linkage'],
+        summary: "A webhook subscription's dead letters, in feed order (ids and outcomes; the events are in the feed)",
+        params: Type.Object({ id: Uuid }),
+        querystring: Type.Object({ all: Type.Boolean({ default: false, description: 'include those delivered since' }), limit: Type.Integer({ minimum: 1, maximum: 1000, default: 200 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ items: Type.Array(DeadLetterSchema) }) },
+      },
+    },
+    async (request) =>
+      tenantOf(request).run(async (db) => {
+        const sub = await subscriptionById(db, request.params.id);
+        if (!sub) throw new Problem('not_found');
+        const items = await deadLetters(db, sub.id, { includeDelivered: request.query.all, limit: request.query.limit });
+        return { items: items.map(({ position, ...d }) => ({ ...d, cursor: formatPosition(position) })) };
+      }),
+  );
+
+  app.post(
+    '/v1/linkage/subscriptions/:id/dead-letters/replay',
+    {
+      config: { access: { roles: ['municipal_admin'], tenant: true } },
+      schema: {
+        tags: ['linkage'],
+        summary: 'Send dead letters again (all, or those named), in feed order, before anything new',
+        params: Type.Object({ id: Uuid }),
+        body: Type.Object({ eventIds: Type.Optional(Type.Array(Uuid, { minItems: 1, maxItems: 1000, uniqueItems: true })) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ replaying: Type.Integer() }) },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      return tenantOf(request).run(async (db) => {
+        const sub = await subscriptionById(db, request.params.id);
+        if (!sub) throw new Problem('not_found');
+        if (sub.revokedAt) throw new Problem('subscription_revoked');
+        const replaying = await requestReplay(db, sub.id, principal.accountId, request.body?.eventIds ?? null);
+        await recordAction(platform, request, 'dead_letters_replayed', { records: [{ resource: 'linkage_subscriptions', ids: [sub.id] }] });
+        return { replaying };
       });
     },
   );

@@ -11,6 +11,9 @@ export interface Subscription {
   readonly topics: string[];
   readonly fields: ResidentField[];
   readonly consumerAccountId: string;
+  /** Pull (the consumer reads the feed) or webhook (the platform posts each event to webhookUrl). */
+  readonly delivery: 'pull' | 'webhook';
+  readonly webhookUrl: string | null;
   readonly createdBy: string;
   readonly createdAt: string;
   readonly revokedAt: string | null;
@@ -24,12 +27,14 @@ type SubscriptionRowDb = {
   topics: string[];
   fields: ResidentField[];
   consumer_account_id: string;
+  delivery: 'pull' | 'webhook';
+  webhook_url: string | null;
   created_by: string;
   created_at: Date;
   revoked_at: Date | null;
 };
 
-const COLUMNS = 'id, name, operation, purpose, topics, fields, consumer_account_id, created_by, created_at, revoked_at';
+const COLUMNS = 'id, name, operation, purpose, topics, fields, consumer_account_id, delivery, webhook_url, created_by, created_at, revoked_at';
 const fromDb = (r: SubscriptionRowDb): Subscription => ({
   id: r.id,
   name: r.name,
@@ -38,6 +43,8 @@ const fromDb = (r: SubscriptionRowDb): Subscription => ({
   topics: r.topics,
   fields: r.fields,
   consumerAccountId: r.consumer_account_id,
+  delivery: r.delivery,
+  webhookUrl: r.webhook_url,
   createdBy: r.created_by,
   createdAt: r.created_at.toISOString(),
   revokedAt: r.revoked_at?.toISOString() ?? null,
@@ -45,12 +52,13 @@ const fromDb = (r: SubscriptionRowDb): Subscription => ({
 
 export async function insertSubscription(
   db: pg.ClientBase,
-  s: Omit<Subscription, 'createdAt' | 'revokedAt'>,
+  s: Omit<Subscription, 'createdAt' | 'revokedAt' | 'delivery' | 'webhookUrl'> & { webhook?: { url: string; secretSealed: Buffer } },
 ): Promise<Subscription> {
   const { rows } = await db.query<SubscriptionRowDb>(
-    `INSERT INTO cell.linkage_subscriptions (municipality_code, id, name, operation, purpose, topics, fields, consumer_account_id, created_by)
-     VALUES (cell.current_municipality(), $1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
-    [s.id, s.name, s.operation, s.purpose, s.topics, s.fields, s.consumerAccountId, s.createdBy],
+    `INSERT INTO cell.linkage_subscriptions (municipality_code, id, name, operation, purpose, topics, fields, consumer_account_id, created_by,
+                                             delivery, webhook_url, webhook_secret_sealed)
+     VALUES (cell.current_municipality(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${COLUMNS}`,
+    [s.id, s.name, s.operation, s.purpose, s.topics, s.fields, s.consumerAccountId, s.createdBy, s.webhook ? 'webhook' : 'pull', s.webhook?.url ?? null, s.webhook?.secretSealed ?? null],
   );
   return fromDb(rows[0]!);
 }
@@ -115,7 +123,7 @@ export async function eventsAfter(db: pg.ClientBase, after: FeedPosition, topics
       LIMIT $4`,
     [after.txid, after.seq, topics, limit],
   );
-  return rows.map((r) => ({ position: { txid: r.txid, seq: r.seq }, id: r.id, topic: r.topic, payload: r.payload, recordedAt: r.created_at.toISOString() }));
+  return rows.map(eventFrom);
 }
 
 /** Which of these residents are under a support measure now. */
@@ -123,4 +131,192 @@ export async function restrictedResidents(db: pg.ClientBase, ids: readonly strin
   if (ids.length === 0) return new Set();
   const { rows } = await db.query<{ id: string }>('SELECT id FROM cell.residents WHERE id = ANY($1::uuid[]) AND support_measure', [ids]);
   return new Set(rows.map((r) => r.id));
+}
+
+type EventRowDb = { txid: string; seq: string; id: string; topic: string; payload: Record<string, unknown>; created_at: Date };
+const eventFrom = (r: EventRowDb): StoredEvent => ({ position: { txid: r.txid, seq: r.seq }, id: r.id, topic: r.topic, payload: r.payload, recordedAt: r.created_at.toISOString() });
+
+/** One event by id (a dead letter's, to deliver it again). */
+export async function eventById(db: pg.ClientBase, id: string): Promise<StoredEvent | null> {
+  const { rows } = await db.query<EventRowDb>('SELECT txid::text AS txid, seq::text AS seq, id, topic, payload, created_at FROM cell.outbox WHERE id = $1', [id]);
+  return rows[0] ? eventFrom(rows[0]) : null;
+}
+
+// ---------------------------------------------------------------------------
+// Webhook delivery state and dead letters (cell migration 0010)
+
+export interface WebhookState {
+  readonly subscription: Subscription;
+  readonly after: FeedPosition;
+  readonly attempts: number;
+  readonly nextAttemptAt: string;
+  readonly lastStatus: number | null;
+  readonly lastError: string | null;
+  readonly delivered: number;
+}
+
+type StateRowDb = SubscriptionRowDb & { after_txid: string; after_seq: string; attempts: number; next_attempt_at: Date; last_status: number | null; last_error: string | null; delivered: string };
+const stateFrom = (r: StateRowDb): WebhookState => ({
+  subscription: fromDb(r),
+  after: { txid: r.after_txid, seq: r.after_seq },
+  attempts: r.attempts,
+  nextAttemptAt: r.next_attempt_at.toISOString(),
+  lastStatus: r.last_status,
+  lastError: r.last_error,
+  delivered: Number(r.delivered),
+});
+const STATE_SELECT = `SELECT ${COLUMNS.split(', ').map((c) => `s.${c}`).join(', ')}, w.after_txid::text AS after_txid, w.after_seq::text AS after_seq,
+       w.attempts, w.next_attempt_at, w.last_status, w.last_error, w.delivered::text AS delivered
+  FROM cell.linkage_subscriptions s JOIN cell.linkage_webhook_state w ON w.subscription_id = s.id`;
+
+/** The live webhook subscriptions whose next attempt is due (each gets its state row on first sight). */
+export async function dueWebhooks(db: pg.ClientBase, now: Date): Promise<WebhookState[]> {
+  await db.query(
+    `INSERT INTO cell.linkage_webhook_state (municipality_code, subscription_id)
+     SELECT municipality_code, id FROM cell.linkage_subscriptions WHERE delivery = 'webhook' AND revoked_at IS NULL
+     ON CONFLICT DO NOTHING`,
+  );
+  const { rows } = await db.query<StateRowDb>(`${STATE_SELECT} WHERE s.revoked_at IS NULL AND w.next_attempt_at <= $1 ORDER BY w.next_attempt_at`, [now]);
+  return rows.map(stateFrom);
+}
+
+export async function webhookState(db: pg.ClientBase, subscriptionId: string): Promise<WebhookState | null> {
+  const { rows } = await db.query<StateRowDb>(`${STATE_SELECT} WHERE s.id = $1`, [subscriptionId]);
+  return rows[0] ? stateFrom(rows[0]) : null;
+}
+
+export async function webhookSecretSealed(db: pg.ClientBase, subscriptionId: string): Promise<Buffer | null> {
+  const { rows } = await db.query<{ s: Buffer | null }>('SELECT webhook_secret_sealed AS s FROM cell.linkage_subscriptions WHERE id = $1', [subscriptionId]);
+  return rows[0]?.s ?? null;
+}
+
+/** A new webhook subscription that starts after the last event already final (events still being written come after it). */
+export async function startWebhookAtFeedEnd(db: pg.ClientBase, subscriptionId: string): Promise<void> {
+  await db.query(
+    `INSERT INTO cell.linkage_webhook_state (municipality_code, subscription_id, after_txid, after_seq)
+     SELECT cell.current_municipality(), $1, coalesce(max_txid, '0'::xid8), coalesce(max_seq, 0)
+       FROM (SELECT txid AS max_txid, seq AS max_seq FROM cell.outbox WHERE txid < pg_snapshot_xmin(pg_current_snapshot())
+              ORDER BY txid DESC, seq DESC LIMIT 1) AS last RIGHT JOIN (SELECT 1) AS one ON true`,
+    [subscriptionId],
+  );
+}
+
+/** The next event is settled (delivered or set aside): move past it, with a clean retry state. */
+export async function advanceWebhook(db: pg.ClientBase, subscriptionId: string, past: FeedPosition, delivered: boolean): Promise<void> {
+  await db.query(
+    `UPDATE cell.linkage_webhook_state SET after_txid = $2::xid8, after_seq = $3, attempts = 0, next_attempt_at = now(), last_status = NULL, last_error = NULL,
+            delivered = delivered + $4, updated_at = now()
+      WHERE subscription_id = $1`,
+    [subscriptionId, past.txid, past.seq, delivered ? 1 : 0],
+  );
+}
+
+/** A failed attempt: try again at `nextAttemptAt`. */
+export async function retryWebhookLater(db: pg.ClientBase, subscriptionId: string, r: { attempts: number; nextAttemptAt: Date; status: number | null; error: string }): Promise<void> {
+  await db.query(
+    `UPDATE cell.linkage_webhook_state SET attempts = $2, next_attempt_at = $3, last_status = $4, last_error = $5, updated_at = now() WHERE subscription_id = $1`,
+    [subscriptionId, r.attempts, r.nextAttemptAt, r.status, r.error],
+  );
+}
+
+/** A successful attempt of a replayed dead letter resets the retry state without moving the cursor. */
+export async function resetWebhookAttempts(db: pg.ClientBase, subscriptionId: string, delivered: boolean): Promise<void> {
+  await db.query(
+    `UPDATE cell.linkage_webhook_state SET attempts = 0, next_attempt_at = now(), last_status = NULL, last_error = NULL, delivered = delivered + $2, updated_at = now()
+      WHERE subscription_id = $1`,
+    [subscriptionId, delivered ? 1 : 0],
+  );
+}
+
+export interface DeadLetter {
+  readonly eventId: string;
+  readonly position: FeedPosition;
+  readonly residentIds: string[];
+  readonly reason: 'failed' | 'held';
+  readonly attempts: number;
+  readonly lastStatus: number | null;
+  readonly lastError: string | null;
+  readonly deadAt: string;
+  readonly state: 'dead' | 'replaying' | 'delivered';
+  readonly deliveredAt: string | null;
+}
+
+type DeadRowDb = { event_id: string; txid: string; seq: string; resident_ids: string[]; reason: 'failed' | 'held'; attempts: number; last_status: number | null; last_error: string | null; dead_at: Date; state: DeadLetter['state']; delivered_at: Date | null };
+const DEAD_COLUMNS = 'event_id, txid::text AS txid, seq::text AS seq, resident_ids, reason, attempts, last_status, last_error, dead_at, state, delivered_at';
+const deadFrom = (r: DeadRowDb): DeadLetter => ({
+  eventId: r.event_id,
+  position: { txid: r.txid, seq: r.seq },
+  residentIds: r.resident_ids,
+  reason: r.reason,
+  attempts: r.attempts,
+  lastStatus: r.last_status,
+  lastError: r.last_error,
+  deadAt: r.dead_at.toISOString(),
+  state: r.state,
+  deliveredAt: r.delivered_at?.toISOString() ?? null,
+});
+
+export async function insertDeadLetter(
+  db: pg.ClientBase,
+  subscriptionId: string,
+  d: { event: StoredEvent; residentIds: readonly string[]; reason: 'failed' | 'held'; attempts: number; status: number | null; error: string | null },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO cell.linkage_dead_letters (municipality_code, subscription_id, event_id, txid, seq, resident_ids, reason, attempts, last_status, last_error)
+     VALUES (cell.current_municipality(), $1, $2, $3::xid8, $4, $5::uuid[], $6, $7, $8, $9)
+     ON CONFLICT (municipality_code, subscription_id, event_id) DO UPDATE
+        SET state = 'dead', reason = EXCLUDED.reason, attempts = EXCLUDED.attempts, last_status = EXCLUDED.last_status,
+            last_error = EXCLUDED.last_error, dead_at = now()`,
+    [subscriptionId, d.event.id, d.event.position.txid, d.event.position.seq, d.residentIds, d.reason, d.attempts, d.status, d.error],
+  );
+}
+
+/** Whether an earlier event of any of these residents is set aside and not delivered yet. */
+export async function residentsHeldBack(db: pg.ClientBase, subscriptionId: string, residentIds: readonly string[]): Promise<boolean> {
+  if (residentIds.length === 0) return false;
+  const { rows } = await db.query(
+    `SELECT 1 FROM cell.linkage_dead_letters WHERE subscription_id = $1 AND state <> 'delivered' AND resident_ids && $2::uuid[] LIMIT 1`,
+    [subscriptionId, residentIds],
+  );
+  return rows.length > 0;
+}
+
+export async function deadLetters(db: pg.ClientBase, subscriptionId: string, options: { includeDelivered: boolean; limit: number }): Promise<DeadLetter[]> {
+  const { rows } = await db.query<DeadRowDb>(
+    `SELECT ${DEAD_COLUMNS} FROM cell.linkage_dead_letters WHERE subscription_id = $1 AND ($2 OR state <> 'delivered') ORDER BY txid, seq LIMIT $3`,
+    [subscriptionId, options.includeDelivered, options.limit],
+  );
+  return rows.map(deadFrom);
+}
+
+/** Asks for the dead letters to go out again (all, or those named); returns how many will. */
+export async function requestReplay(db: pg.ClientBase, subscriptionId: string, by: string, eventIds: readonly string[] | null): Promise<number> {
+  const { rowCount } = await db.query(
+    `UPDATE cell.linkage_dead_letters SET state = 'replaying', replay_requested_by = $2, attempts = 0
+      WHERE subscription_id = $1 AND state = 'dead' AND ($3::uuid[] IS NULL OR event_id = ANY($3::uuid[]))`,
+    [subscriptionId, by, eventIds],
+  );
+  return rowCount ?? 0;
+}
+
+/** The first dead letter asked to go out again, in feed order. */
+export async function nextReplay(db: pg.ClientBase, subscriptionId: string): Promise<DeadLetter | null> {
+  const { rows } = await db.query<DeadRowDb>(
+    `SELECT ${DEAD_COLUMNS} FROM cell.linkage_dead_letters WHERE subscription_id = $1 AND state = 'replaying' ORDER BY txid, seq LIMIT 1`,
+    [subscriptionId],
+  );
+  return rows[0] ? deadFrom(rows[0]) : null;
+}
+
+export async function settleReplay(db: pg.ClientBase, subscriptionId: string, eventId: string, outcome: { delivered: true } | { delivered: false; attempts: number; status: number | null; error: string; dead: boolean }): Promise<void> {
+  if (outcome.delivered) {
+    await db.query(`UPDATE cell.linkage_dead_letters SET state = 'delivered', delivered_at = now() WHERE subscription_id = $1 AND event_id = $2`, [subscriptionId, eventId]);
+    return;
+  }
+  await db.query(
+    `UPDATE cell.linkage_dead_letters SET attempts = $3, last_status = $4, last_error = $5, state = CASE WHEN $6 THEN 'dead' ELSE state END,
+            dead_at = CASE WHEN $6 THEN now() ELSE dead_at END, reason = CASE WHEN $6 THEN 'failed' ELSE reason END
+      WHERE subscription_id = $1 AND event_id = $2`,
+    [subscriptionId, eventId, outcome.attempts, outcome.status, outcome.error, outcome.dead],
+  );
 }

@@ -93,6 +93,20 @@ export const TABLE_FIXTURES: Readonly<Record<string, (municipalityCode: string) 
           VALUES ($1, date_trunc('hour', now()), gen_random_uuid(), gen_random_uuid())`,
     args: [m],
   }),
+  linkage_subscriptions: (m) => ({
+    sql: `INSERT INTO cell.linkage_subscriptions (municipality_code, id, name, operation, purpose, topics, fields, consumer_account_id, created_by)
+          VALUES ($1, gen_random_uuid(), 'fixture', 'child_allowance', 'child_allowance_eligibility', '{resident_register.birth}', '{}', gen_random_uuid(), gen_random_uuid())`,
+    args: [m],
+  }),
+  linkage_webhook_state: (m) => ({
+    sql: `INSERT INTO cell.linkage_webhook_state (municipality_code, subscription_id) VALUES ($1, gen_random_uuid())`,
+    args: [m],
+  }),
+  linkage_dead_letters: (m) => ({
+    sql: `INSERT INTO cell.linkage_dead_letters (municipality_code, subscription_id, event_id, txid, seq, resident_ids, reason, attempts)
+          VALUES ($1, gen_random_uuid(), gen_random_uuid(), '1', 1, '{}', 'failed', 1)`,
+    args: [m],
+  }),
   resident_view_residents: (m) => ({
     sql: `INSERT INTO cell.resident_view_residents (municipality_code, hour, resident_id)
           VALUES ($1, date_trunc('hour', now()), gen_random_uuid())`,

@@ -62,6 +62,7 @@ export const ENTRY_KINDS = {
   certificate_revoked: { category: 'administration', municipality: 'required', records: 'required', ja: '交付済み証明書の無効化', en: 'Issued certificate revoked' },
   certificate_issuer_set: { category: 'administration', municipality: 'required', records: 'required', ja: '証明書の発行者（首長の職名・氏名）の設定', en: "Certificate issuer (the mayor's title and name) set" },
   subscription_declared: { category: 'administration', municipality: 'required', records: 'required', ja: '連携の購読の登録（業務・利用目的・項目・受信システム）', en: 'Linkage subscription declared (operation, purpose, fields, receiving system)' },
+  dead_letters_replayed: { category: 'administration', municipality: 'required', records: 'required', ja: '連携の配信不能イベントの再送指示', en: 'Linkage dead letters sent again' },
   subscription_revoked: { category: 'administration', municipality: 'required', records: 'required', ja: '連携の購読の取消', en: 'Linkage subscription revoked' },
   settings_changed: { category: 'administration', municipality: 'optional', records: 'optional', ja: '設定の変更（利用目的・ネットワーク区分・上限）', en: 'Settings changed (purposes, network zones, limits)' },
 } as const satisfies Record<string, EntryKindSpec>;
