@@ -25,7 +25,7 @@ import { registerCertificateCommands, registerPopulationCommands } from '../resi
 import { PopulationLoadError } from '../resident-register/population-load.js';
 import { registerLinkageCommands } from '../linkage/cli.js';
 import { FollowError } from '../linkage/follow.js';
-import { startWebhookDelivery } from '../linkage/webhooks.js';
+import { startLinkageWorker } from '../linkage/worker.js';
 
 const progress = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -104,14 +104,14 @@ export function buildCli(): Command {
         const logins = opts.demo ? await seedDemo(open.platform, (m) => log.info(m)) : [];
         const app = await buildServer(open.platform, ROUTE_MODULES);
         const address = await app.listen({ port: config.port, host: config.host });
-        // Webhook subscriptions are delivered by every server process (a lock per subscription keeps them apart).
-        const webhooks = startWebhookDelivery(open.platform, log);
+        // Webhooks and move-in notices go out from every server process (locks and idempotence keep them apart).
+        const linkage = startLinkageWorker(open.platform, log);
         serving = true;
         if (opts.demo) printLogins(logins, address);
         const stop = async (signal: string) => {
           log.info({ signal }, 'shutting down');
           await app.close();
-          await webhooks.stop();
+          await linkage.stop();
           await open?.close();
           await dbs.embedded?.stop();
           process.exit(0);

@@ -64,7 +64,11 @@ export const linkageIsolation: IsolationCase<SubscriptionRecord> = {
     { method: 'POST', url: `/v1/linkage/subscriptions/${id}/dead-letters/replay`, body: {} },
     { method: 'POST', url: `/v1/linkage/subscriptions/${id}/revocation` },
   ],
-  searches: () => [{ method: 'GET', url: '/v1/linkage/subscriptions?limit=200' }],
+  searches: () => [
+    { method: 'GET', url: '/v1/linkage/subscriptions?limit=200' },
+    // Only clerks may ask another municipality for a move-out record (test/api/inter-municipal-move.int.test.ts).
+    { method: 'POST', url: '/v1/inter-municipal/move-out-records', body: { fromMunicipality: '011002', certificateNumber: 'T2026-000001' } },
+  ],
   collection: '/v1/linkage/subscriptions',
   numRuns: 4,
 };

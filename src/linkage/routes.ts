@@ -16,6 +16,8 @@ import { EVENT_TYPES, eventType, TOPICS } from './catalogue.js';
 import { checkTerms, ENTITLEMENTS, RESIDENT_FIELDS, RESIDENT_FIELD_NAMES, SUBSCRIBING_OPERATIONS, type ResidentField, type TermsProblem } from './entitlements.js';
 import { consumersSubscription, readFeed } from './feed.js';
 import { WEBHOOK_SECRET } from './webhooks.js';
+import { requestMoveOutRecord } from './moves.js';
+import { ResidentSchema } from '../resident-register/schemas.js';
 import { formatPosition, parsePosition } from './feed-position.js';
 import {
   deadLetters,
@@ -361,6 +363,53 @@ export function linkageRoutes(app: App, platform: Platform): void {
         await recordAction(platform, request, 'dead_letters_replayed', { records: [{ resource: 'linkage_subscriptions', ids: [sub.id] }] });
         return { replaying };
       });
+    },
+  );
+
+  app.post(
+    '/v1/inter-municipal/move-out-records',
+    {
+      config: { access: { roles: ['clerk'], tenant: true, myNumber: { operation: 'resident_registry' } } },
+      schema: {
+        tags: ['linkage'],
+        summary:
+          '転出証明書情報: ask the municipality a resident moved out of for the move-out record, by certificate number or by resident code and date of birth (purpose residency_change); released only when the move-out names your municipality',
+        body: Type.Object(
+          {
+            fromMunicipality: Type.String({ pattern: '^[0-9]{6}$', description: 'The municipality moved out of' }),
+            certificateNumber: Type.Optional(Type.String({ maxLength: 20, pattern: '^T[0-9]{4}-[0-9]{6}$' })),
+            residentCode: Type.Optional(Type.String({ pattern: '^[0-9]{11}$' })),
+            dateOfBirth: Type.Optional(Type.String({ format: 'date' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            fromMunicipality: Type.String(),
+            certificateNumber: Type.String(),
+            moveOutDate: Type.String(),
+            previousAddress: ResidentSchema.properties.address,
+            destination: ResidentSchema.properties.previousResidence,
+            persons: Type.Array(Type.Pick(ResidentSchema, ['name', 'dateOfBirth', 'sex', 'relationship', 'domicile', 'myNumber', 'residentCode', 'flags', 'foreign', 'residentSince'])),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const tenant = tenantOf(request);
+      if (tenant.purpose !== 'residency_change') throw new Problem('purpose_not_allowed');
+      const b = request.body;
+      const byNumber = b.certificateNumber !== undefined;
+      const byCode = b.residentCode !== undefined || b.dateOfBirth !== undefined;
+      if (byNumber === byCode || (byCode && (b.residentCode === undefined || b.dateOfBirth === undefined))) {
+        throw new Problem('validation_failed', [
+          fieldError('body', 'one_way', {
+            ja: '転出証明書の番号、または住民票コードと生年月日のどちらか一方を指定してください。',
+            en: 'give either certificateNumber, or residentCode with dateOfBirth',
+          }),
+        ]);
+      }
+      return requestMoveOutRecord(platform, request, tenant, b);
     },
   );
 

@@ -25,7 +25,6 @@ import { randomUUID } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import http from 'node:http';
 import https from 'node:https';
-import type { Logger } from 'pino';
 import { inTenantTransaction } from '../platform/database.js';
 import type { Platform } from '../platform/http/server.js';
 import { zoneOf } from '../security/access/network-zones.js';
@@ -247,32 +246,4 @@ function post(url: URL, address: string, body: string, headers: Record<string, s
     req.on('error', () => resolve({ error: 'network' }));
     req.end(body);
   });
-}
-
-/** Runs passes in the background until stopped (the server's webhook worker). */
-export function startWebhookDelivery(platform: Platform, log: Logger, options: WebhookOptions & { idleMs?: number } = {}): { stop(): Promise<void> } {
-  let stopped = false;
-  let wake: (() => void) | null = null;
-  const loop = (async () => {
-    while (!stopped) {
-      try {
-        const report = await deliverDueWebhooks(platform, options);
-        if (report.delivered + report.deadLettered > 0) log.debug(report, 'webhook pass');
-      } catch (err) {
-        log.error({ err: { name: (err as Error).name, code: (err as { code?: string }).code } }, 'webhook pass failed');
-      }
-      if (stopped) break;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, options.idleMs ?? 500);
-      });
-    }
-  })();
-  return {
-    async stop() {
-      stopped = true;
-      wake?.();
-      await loop;
-    },
-  };
 }

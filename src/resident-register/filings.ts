@@ -98,6 +98,8 @@ export interface Plan {
   readonly late: boolean;
   readonly note: string | null;
   readonly effects: Effect[];
+  /** A move-in filed from another municipality's move-out record: that municipality is notified (linkage/moves.ts). */
+  readonly transferFrom?: { readonly municipalityCode: string; readonly certificateNumber: string };
 }
 
 /**

@@ -8,7 +8,7 @@
 import type pg from 'pg';
 import { Type, type Static, type TSchema } from 'typebox';
 import type { Role } from '../identity/roles.js';
-import { Problem } from '../platform/errors.js';
+import { fieldError, Problem } from '../platform/errors.js';
 import type { App, Platform } from '../platform/http/server.js';
 import { Limit, Cursor, Page, Uuid } from '../platform/http/schemas.js';
 import type { EntryKind } from '../security/audit/catalogue.js';
@@ -43,6 +43,7 @@ import {
   CorrectionBody,
   DepartureBody,
   EnrolmentBody,
+  MoveInBody,
   FilingResultSchema,
   HouseholdChangeBody,
   MoveWithinBody,
@@ -72,6 +73,7 @@ import {
   householdsById,
   insertSupportMeasure,
   listChanges,
+  claimMoveInTransfer,
   moveOutCertificate,
   residentsById,
   searchByTerms,
@@ -123,9 +125,37 @@ export function residentRegisterRoutes(app: App, platform: Platform): void {
     );
   }
 
+  app.post(
+    '/v1/resident-changes/move-in',
+    {
+      config: { access: { roles: WRITERS, tenant: true, myNumber: MY_NUMBER } },
+      schema: {
+        tags: TAGS,
+        summary: '転入: persons move in from another municipality, into a new household or an existing one (optionally from its move-out record)',
+        body: MoveInBody,
+        response: { 201: FilingResultSchema },
+      },
+    },
+    async (request, reply) => {
+      const b = request.body;
+      const result = await fileChange(registerRequest(platform, request), namedIn(b), b.householdVersions, async (ctx, db) => {
+        const plan = planEnrolment('move_in', b as EnrolmentFiling, ctx);
+        if (!b.transferFrom) return plan;
+        // The record must have been received, and not used by another move-in: claimed in the filing's transaction.
+        if (!(await claimMoveInTransfer(db, b.transferFrom.municipalityCode, b.transferFrom.certificateNumber))) {
+          throw new Problem('filing_rejected', [
+            fieldError('body/transferFrom', 'not_received', {
+              ja: '転出元から受け取っていない、または既に使用された転出証明書情報です。',
+              en: 'no unused move-out record received from that municipality under this number',
+            }),
+          ]);
+        }
+        return { ...plan, transferFrom: b.transferFrom };
+      });
+      return reply.status(201).send(result);
+    },
+  );
   for (const [path, kind, summary] of [
-    ['move-in', 'move_in', '転入: persons move in from another municipality, into a new household or an existing one'],
-    ['return-from-abroad', 'return_from_abroad', '国外からの転入: persons move in from abroad'],
     ['entry-by-authority', 'entry_by_authority', '職権記載: the municipality enters persons on its own authority'],
   ] as const) {
     filing(`/v1/resident-changes/${path}`, summary, EnrolmentBody, (b, ctx) => planEnrolment(kind, b as EnrolmentFiling, ctx));
@@ -181,6 +211,12 @@ export function residentRegisterRoutes(app: App, platform: Platform): void {
       });
       if (!found) throw new Problem('not_found');
       const { certificate, change } = found;
+      if (certificate.movedIn) {
+        throw new Problem('conflict', [], {
+          ja: '転入先の市区町村から転入通知を受けているため、転出は取り消せません。',
+          en: 'The municipality moved to has noticed the move-in: the move-out can no longer be cancelled.',
+        });
+      }
       if (!change) throw new Problem('history_inconsistent');
       const named = { residentIds: change.residentIds, householdIds: change.householdIds };
       // A printed move-out certificate certifies a move-out that no longer stands: it is revoked in the same

@@ -122,6 +122,23 @@ export const EnrolmentBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** A move-in may name the move-out record received from the municipality moved from (POST /v1/inter-municipal/move-out-records). */
+export const MoveInBody = Type.Object(
+  {
+    ...EnrolmentBody.properties,
+    transferFrom: Type.Optional(
+      Type.Object(
+        {
+          municipalityCode: Type.String({ pattern: '^[0-9]{6}$' }),
+          certificateNumber: Type.String({ maxLength: 20, pattern: '^T[0-9]{4}-[0-9]{6}$' }),
+        },
+        { additionalProperties: false, description: 'The move-out record this move-in was filed from; that municipality is notified' },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const BirthBody = Type.Object({ ...Common, householdId: Uuid, person: PersonSchema }, { additionalProperties: false });
 
 export const MoveWithinBody = Type.Object(

@@ -307,7 +307,15 @@ export function changeEvent(changeId: string, p: Plan, ids: NamedIds): OutboxEve
   return {
     id: changeId,
     topic: `resident_register.${p.kind}`,
-    payload: { changeId, kind: p.kind, reasonCode: p.reasonCode, eventDate: p.eventDate, residentIds: ids.residentIds, householdIds: ids.householdIds },
+    payload: {
+      changeId,
+      kind: p.kind,
+      reasonCode: p.reasonCode,
+      eventDate: p.eventDate,
+      residentIds: ids.residentIds,
+      householdIds: ids.householdIds,
+      ...(p.transferFrom ? { transferFrom: p.transferFrom } : {}),
+    },
   };
 }
 

@@ -427,13 +427,83 @@ export async function insertMoveOutCertificate(db: pg.ClientBase, c: { number: s
   );
 }
 
-export async function moveOutCertificate(db: pg.ClientBase, number: string): Promise<{ number: string; changeId: string; residentIds: string[]; issuedOn: string; cancelled: boolean } | null> {
-  const { rows } = await db.query<{ number: string; change_id: string; resident_ids: string[]; issued_on: string; cancelled: boolean }>(
-    `SELECT number, change_id, resident_ids, to_char(issued_on, 'YYYY-MM-DD') AS issued_on, cancelled FROM cell.move_out_certificates WHERE number = $1`,
-    [number],
+export interface MoveOutCertificateRow {
+  readonly number: string;
+  readonly changeId: string;
+  readonly residentIds: string[];
+  readonly issuedOn: string;
+  readonly cancelled: boolean;
+  /** The move-in notice from the municipality moved to (転入通知), once received. */
+  readonly movedIn: { readonly municipalityCode: string; readonly changeId: string; readonly on: string } | null;
+}
+
+type MoveOutSqlRow = { number: string; change_id: string; resident_ids: string[]; issued_on: string; cancelled: boolean; moved_in_municipality: string | null; moved_in_change_id: string | null; moved_in_on: string | null };
+const MOVE_OUT_COLUMNS = `number, change_id, resident_ids, to_char(issued_on, 'YYYY-MM-DD') AS issued_on, cancelled,
+  moved_in_municipality, moved_in_change_id, to_char(moved_in_on, 'YYYY-MM-DD') AS moved_in_on`;
+const moveOutFrom = (r: MoveOutSqlRow): MoveOutCertificateRow => ({
+  number: r.number,
+  changeId: r.change_id,
+  residentIds: r.resident_ids,
+  issuedOn: r.issued_on,
+  cancelled: r.cancelled,
+  movedIn: r.moved_in_municipality && r.moved_in_change_id && r.moved_in_on ? { municipalityCode: r.moved_in_municipality, changeId: r.moved_in_change_id, on: r.moved_in_on } : null,
+});
+
+export async function moveOutCertificate(db: pg.ClientBase, number: string): Promise<MoveOutCertificateRow | null> {
+  const { rows } = await db.query<MoveOutSqlRow>(`SELECT ${MOVE_OUT_COLUMNS} FROM cell.move_out_certificates WHERE number = $1`, [number]);
+  return rows[0] ? moveOutFrom(rows[0]) : null;
+}
+
+/** The latest standing move-out certificate of the resident with this resident-code blind index, if any. */
+export async function moveOutCertificateOfResidentCode(db: pg.ClientBase, residentCodeIndex: Buffer): Promise<MoveOutCertificateRow | null> {
+  const { rows } = await db.query<MoveOutSqlRow>(
+    `SELECT ${MOVE_OUT_COLUMNS} FROM cell.move_out_certificates
+      WHERE NOT cancelled AND resident_ids && ARRAY(SELECT id FROM cell.residents WHERE resident_code_index = $1)
+      ORDER BY issued_on DESC, number DESC LIMIT 1`,
+    [residentCodeIndex],
   );
-  const r = rows[0];
-  return r ? { number: r.number, changeId: r.change_id, residentIds: r.resident_ids, issuedOn: r.issued_on, cancelled: r.cancelled } : null;
+  return rows[0] ? moveOutFrom(rows[0]) : null;
+}
+
+/** Records the move-in notice on the move-out certificate; false when one was already recorded (the notice came twice). */
+export async function noticeMoveIn(db: pg.ClientBase, number: string, n: { municipalityCode: string; changeId: string; on: string }): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE cell.move_out_certificates SET moved_in_municipality = $2, moved_in_change_id = $3, moved_in_on = $4, noticed_at = now()
+      WHERE number = $1 AND moved_in_change_id IS NULL`,
+    [number, n.municipalityCode, n.changeId, n.on],
+  );
+  return rowCount === 1;
+}
+
+/** A move-out record released to another municipality (its side of the exchange). */
+export async function recordMoveOutRelease(db: pg.ClientBase, r: { number: string; releasedTo: string; requestedBy: string }): Promise<string> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO cell.move_out_releases (municipality_code, id, certificate_number, released_to, requested_by)
+     VALUES (cell.current_municipality(), gen_random_uuid(), $1, $2, $3) RETURNING id`,
+    [r.number, r.releasedTo, r.requestedBy],
+  );
+  return rows[0]!.id;
+}
+
+/** A move-out record received from another municipality, which one move-in may use; returns its id. */
+export async function recordMoveInTransfer(db: pg.ClientBase, t: { fromMunicipality: string; number: string; requestedBy: string }): Promise<{ id: string; used: boolean }> {
+  const { rows } = await db.query<{ id: string; used: boolean }>(
+    `INSERT INTO cell.move_in_transfers (municipality_code, id, from_municipality, certificate_number, requested_by)
+     VALUES (cell.current_municipality(), gen_random_uuid(), $1, $2, $3)
+     ON CONFLICT (municipality_code, from_municipality, certificate_number) DO UPDATE SET requested_by = EXCLUDED.requested_by, requested_at = now()
+     RETURNING id, used_at IS NOT NULL AS used`,
+    [t.fromMunicipality, t.number, t.requestedBy],
+  );
+  return rows[0]!;
+}
+
+/** Marks a received move-out record used by a move-in; false when there is none unused. */
+export async function claimMoveInTransfer(db: pg.ClientBase, fromMunicipality: string, number: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    'UPDATE cell.move_in_transfers SET used_at = now() WHERE from_municipality = $1 AND certificate_number = $2 AND used_at IS NULL',
+    [fromMunicipality, number],
+  );
+  return rowCount === 1;
 }
 
 export async function cancelMoveOutCertificates(db: pg.ClientBase, changeId: string): Promise<void> {

@@ -66,6 +66,7 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
   'PUT /v1/placements/:code': { cellId: 'cell-a' },
   'POST /v1/offices': { kind: 'counter', name: '出張所', nameKana: 'シュッチョウジョ', address: '東京都千代田区' },
   'POST /v1/linkage/subscriptions/:id/dead-letters/replay': { eventIds: [SOME_ID] },
+  'POST /v1/inter-municipal/move-out-records': { fromMunicipality: '011002', certificateNumber: 'T2026-000001' },
   'POST /v1/linkage/subscriptions': { name: '国保システム', operation: 'national_health_insurance', purpose: 'nhi_premium', topics: ['resident_register.move_in'], fields: ['dateOfBirth'], consumerAccountId: SOME_ID },
   'PUT /v1/offices/:id': { kind: 'counter', name: '出張所', nameKana: 'シュッチョウジョ', version: 1 },
   'POST /v1/exports': { dataset: 'residents', filter: {}, purpose: 'statistics', reason: '年次統計のため' },

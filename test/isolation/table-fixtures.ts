@@ -98,6 +98,20 @@ export const TABLE_FIXTURES: Readonly<Record<string, (municipalityCode: string) 
           VALUES ($1, gen_random_uuid(), 'fixture', 'child_allowance', 'child_allowance_eligibility', '{resident_register.birth}', '{}', gen_random_uuid(), gen_random_uuid())`,
     args: [m],
   }),
+  linkage_internal_cursors: (m) => ({
+    sql: `INSERT INTO cell.linkage_internal_cursors (municipality_code, consumer) VALUES ($1, 'fixture') ON CONFLICT DO NOTHING`,
+    args: [m],
+  }),
+  move_out_releases: (m) => ({
+    sql: `INSERT INTO cell.move_out_releases (municipality_code, id, certificate_number, released_to, requested_by)
+          VALUES ($1, gen_random_uuid(), 'T2026-000001', '011002', gen_random_uuid())`,
+    args: [m],
+  }),
+  move_in_transfers: (m) => ({
+    sql: `INSERT INTO cell.move_in_transfers (municipality_code, id, from_municipality, certificate_number, requested_by)
+          VALUES ($1, gen_random_uuid(), '131016', 'T2026-' || lpad((random() * 999999)::int::text, 6, '0'), gen_random_uuid())`,
+    args: [m],
+  }),
   linkage_webhook_state: (m) => ({
     sql: `INSERT INTO cell.linkage_webhook_state (municipality_code, subscription_id) VALUES ($1, gen_random_uuid())`,
     args: [m],
