@@ -48,6 +48,12 @@ export const RegisterChangeDataSchema = Type.Object({
   eventDate: Type.String({ description: 'YYYY-MM-DD: when it happened (異動日)' }),
   residentIds: Type.Array(Uuid, { description: 'Every resident the change touched' }),
   householdIds: Type.Array(Uuid, { description: 'Every household the change touched' }),
+  transferFrom: Type.Optional(
+    Type.Object(
+      { municipalityCode: Type.String({ pattern: '^[0-9]{6}$' }), certificateNumber: Type.String() },
+      { description: 'move_in only: the move-out record of the municipality moved from that this move-in was filed from' },
+    ),
+  ),
   residents: Type.Optional(
     Type.Array(DeliveredResidentSchema, {
       description: 'The touched residents as they stood right after this change, with the subscription’s fields only; absent when it names none',
