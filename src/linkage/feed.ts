@@ -19,7 +19,7 @@ import { fold, HistoryError } from '../resident-register/history.js';
 import type { ResidentRecord } from '../resident-register/record.js';
 import { openChange } from '../resident-register/service.js';
 import { changesTouching } from '../resident-register/store.js';
-import { recordAction } from '../security/audit/record.js';
+import { recordAction, recordGroups } from '../security/audit/record.js';
 import type { MunicipalityKeys } from '../security/keys/index.js';
 import { eventType } from './catalogue.js';
 import { projectResident } from './entitlements.js';
@@ -65,14 +65,15 @@ export async function readFeed(
     const items = await deliveredEvents(db, platform, tenant.municipalityCode, sub, stored);
     if (items.length > 0) {
       const residentIds = [...new Set(stored.flatMap((e) => (e.payload.residentIds as string[] | undefined) ?? []))];
-      await recordAction(platform, request, 'personal_data_export', {
-        purpose: sub.purpose,
-        records: [
-          { resource: 'linkage_subscriptions', ids: [sub.id] },
+      // A page of 500 events names more ids than one entry holds: as many entries as it takes, each naming the subscription.
+      const groups = recordGroups(
+        [
           { resource: 'resident_changes', ids: stored.map((e) => e.id) },
           { resource: 'residents', ids: residentIds },
         ],
-      });
+        [{ resource: 'linkage_subscriptions', ids: [sub.id] }],
+      );
+      for (const records of groups) await recordAction(platform, request, 'personal_data_export', { purpose: sub.purpose, records });
     }
     return { items, nextCursor: items.at(-1)?.cursor ?? formatPosition(after ?? FEED_START) };
   });

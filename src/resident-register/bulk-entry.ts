@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { LIMITS } from '../security/audit/entry.js';
+import { recordGroups } from '../security/audit/record.js';
 import type { MunicipalityKeys } from '../security/keys/index.js';
 import { todayInJapan } from './changes.js';
 import { planEnrolment, type EnrolmentFiling } from './filings.js';
@@ -86,20 +86,11 @@ export async function enterHouseholds(
 
     // One entry per change would be 1,000 entries a second of the same job; an entry per 1,000 ids says the same.
     const named = [
-      ...changes.map((c) => ({ resource: 'resident_changes', id: c.id })),
-      ...households.map((h) => ({ resource: 'households', id: h.id })),
-      ...residents.map((r) => ({ resource: 'residents', id: r.id })),
+      { resource: 'resident_changes', ids: changes.map((c) => c.id) },
+      { resource: 'households', ids: households.map((h) => h.id) },
+      { resource: 'residents', ids: residents.map((r) => r.id) },
     ];
-    for (let i = 0; i < named.length; i += LIMITS.ids) {
-      const records: { resource: string; ids: string[] }[] = [];
-      for (const { resource, id } of named.slice(i, i + LIMITS.ids)) {
-        // The list is grouped by resource, so a group continues the last record or starts one.
-        const last = records.at(-1);
-        if (last?.resource === resource) last.ids.push(id);
-        else records.push({ resource, ids: [id] });
-      }
-      await actor.record('personal_data_change', { purpose: actor.tenant.purpose, records });
-    }
+    for (const records of recordGroups(named)) await actor.record('personal_data_change', { purpose: actor.tenant.purpose, records });
     return { changeIds: changes.map((c) => c.id), households: households.length, residents: residents.length };
   } catch (err) {
     throw duplicateOf(err) ?? err;

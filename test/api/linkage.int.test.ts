@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHIYODA, newSession, placeInMyNumberZone, SAPPORO, type Reply, type Session } from '../support/api.js';
 import { createTestPlatform, withAdminClient, type TestPlatform } from '../support/platform.js';
 import { holdHouseholds } from '../../src/resident-register/store.js';
+import { loadSyntheticPopulation } from '../../src/resident-register/population-load.js';
 import { HOME, person, readAuditEntries, SAPPORO_ADDRESS } from '../support/register.js';
 
 const FILING = { 'municloud-purpose': 'residency_change' };
@@ -58,8 +59,8 @@ type Page = { items: { id: string; topic: string; cursor: string; data: Record<s
  * oldest transaction running anywhere on the server, and other test files
  * write to the same server at the same time: an event may take a moment.
  */
-async function readAtLeast(s: Session, subscription: string, n: number, after?: string): Promise<Page> {
-  const url = `/v1/linkage/feeds/${subscription}${after ? `?after=${after}` : ''}`;
+async function readAtLeast(s: Session, subscription: string, n: number, after?: string, limit = 100): Promise<Page> {
+  const url = `/v1/linkage/feeds/${subscription}?limit=${limit}${after ? `&after=${after}` : ''}`;
   for (let i = 0; ; i++) {
     const res = await s.call('GET', url);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -226,6 +227,22 @@ describe('pull feeds', () => {
     expect(refused.status).toBe(422);
     expect(Number((await withAdminClient(tp, 'cell-a', (c) => c.query('SELECT count(*) FROM cell.outbox'))).rows[0].count)).toBe(outboxBefore);
     expect((await consumer.call('GET', `/v1/linkage/feeds/${sub}?after=${start}`)).body.items).toEqual([]);
+  });
+
+  it('deliver a page of a bulk load (more ids than one audit entry holds), audited in several entries', async () => {
+    const sub = (await subscribe({ topics: ['resident_register.entry_by_authority'], fields: ['dateOfBirth'] })).body.id as string;
+    await loadSyntheticPopulation(tp.platform, { municipalityCode: CHIYODA, seed: 'linkage-feed-page', size: 1200, asOf: '2026-04-01' });
+    const page = await readAtLeast(consumer, sub, 500, undefined, 500);
+    expect(page.items).toHaveLength(500);
+    const residents = new Set(page.items.flatMap((e) => e.data.residentIds as string[]));
+    expect(residents.size).toBeGreaterThan(600);
+    const entries = (await readAuditEntries<{ kind: string; records: { resource: string; ids: string[] }[] }>(tp)).filter(
+      (e) => e.kind === 'personal_data_export' && e.records.some((r) => r.resource === 'linkage_subscriptions' && r.ids.includes(sub)),
+    );
+    expect(entries.length).toBeGreaterThan(1);
+    for (const e of entries) expect(e.records.reduce((n, r) => n + r.ids.length, 0)).toBeLessThanOrEqual(1000);
+    const named = new Set(entries.flatMap((e) => e.records.filter((r) => r.resource === 'residents').flatMap((r) => r.ids)));
+    for (const id of residents) expect(named.has(id)).toBe(true);
   });
 
   it('answer only the consumer, only from the My Number zone, and stop when revoked', async () => {

@@ -11,7 +11,7 @@ import type { FastifyRequest } from 'fastify';
 import { isMunicipalityKind } from '../../organizations/organization.js';
 import type { Platform } from '../../platform/http/server.js';
 import type { EntryKind } from './catalogue.js';
-import type { Actor, AuditEntryInput, RecordRef, Source } from './entry.js';
+import { LIMITS, type Actor, type AuditEntryInput, type RecordRef, type Source } from './entry.js';
 import { recordOrRefuse, requestContext } from './request.js';
 
 export interface ActionDetails {
@@ -58,4 +58,35 @@ function entryOf(context: { actor: Actor; source: Source; request: string }, def
     ...(details.records ? { records: details.records } : {}),
     ...(details.purpose !== undefined ? { purpose: details.purpose } : {}),
   };
+}
+
+/**
+ * Splits what an action touched into groups that each fit one entry (at most
+ * LIMITS.ids ids), keeping the order and the resources: a bulk action is then
+ * recorded as several entries that together name every record. `always` is
+ * named in every group (e.g. the subscription a page was delivered under). Pure.
+ */
+export function recordGroups(records: readonly RecordRef[], always: readonly RecordRef[] = []): RecordRef[][] {
+  const room = LIMITS.ids - always.reduce((n, r) => n + r.ids.length, 0);
+  if (room < 1) throw new RangeError('the records named in every entry leave no room');
+  const groups: { resource: string; ids: string[] }[][] = [];
+  let current: { resource: string; ids: string[] }[] = [];
+  let used = 0;
+  for (const r of records) {
+    // A resource with no ids (a search that found nothing) is still named.
+    if (r.ids.length === 0) current.push({ resource: r.resource, ids: [] });
+    for (const id of r.ids) {
+      if (used === room) {
+        groups.push(current);
+        current = [];
+        used = 0;
+      }
+      const last = current.at(-1);
+      if (last?.resource === r.resource) last.ids.push(id);
+      else current.push({ resource: r.resource, ids: [id] });
+      used++;
+    }
+  }
+  if (current.length > 0 || groups.length === 0) groups.push(current);
+  return groups.map((g) => [...always, ...g]);
 }
