@@ -50,9 +50,10 @@ async function withPlatform<T>(config: Config, logLevel: string, use: (open: Ope
 
 function printLogins(logins: readonly DemoLogin[], baseUrl: string): void {
   const lines = ['', 'Demo logins (organization code / login name / password / authenticator secret):'];
+  const width = Math.max(...logins.map((l) => l.loginName.length));
   for (const l of logins) {
     const secret = l.totpSecret ? ` totp:${l.totpSecret}` : '';
-    lines.push(`  ${l.organizationCode} ${l.organizationName.padEnd(6, '\u3000')} ${l.loginName.padEnd(9)} ${l.password}   (${l.roles.join(', ')})${secret}`);
+    lines.push(`  ${l.organizationCode} ${l.organizationName.padEnd(6, '\u3000')} ${l.loginName.padEnd(width)} ${l.password}   (${l.roles.join(', ')})${secret}`);
   }
   const clerk = logins.find((l) => l.loginName === 'clerk');
   if (clerk) {
