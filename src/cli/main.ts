@@ -26,6 +26,7 @@ import { PopulationLoadError } from '../resident-register/population-load.js';
 import { registerLinkageCommands } from '../linkage/cli.js';
 import { FollowError } from '../linkage/follow.js';
 import { startLinkageWorker } from '../linkage/worker.js';
+import { NATS_URL_ENV, startJetStreamRelay } from '../linkage/jetstream.js';
 
 const progress = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -107,12 +108,16 @@ export function buildCli(): Command {
         const address = await app.listen({ port: config.port, host: config.host });
         // Webhooks and move-in notices go out from every server process (locks and idempotence keep them apart).
         const linkage = startLinkageWorker(open.platform, log);
+        // With a NATS server, every process also relays the outboxes to JetStream (one relay per municipality at a time).
+        const natsUrl = process.env[NATS_URL_ENV];
+        const relay = natsUrl ? startJetStreamRelay(open.platform, log, { url: natsUrl }) : null;
         serving = true;
         if (opts.demo) printLogins(logins, address);
         const stop = async (signal: string) => {
           log.info({ signal }, 'shutting down');
           await app.close();
           await linkage.stop();
+          await relay?.stop();
           await open?.close();
           await dbs.embedded?.stop();
           process.exit(0);

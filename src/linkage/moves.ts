@@ -32,9 +32,8 @@ import {
   type MoveOutCertificateRow,
 } from '../resident-register/store.js';
 import { recordAction } from '../security/audit/record.js';
-import { FEED_START, type FeedPosition } from './feed-position.js';
 import { registerTopic } from './catalogue.js';
-import { eventsAfter } from './store.js';
+import { eventsAfter, internalCursor, moveInternalCursor } from './store.js';
 
 export interface MoveOutRecordRequest {
   readonly fromMunicipality: string;
@@ -182,21 +181,4 @@ export async function sendMoveInNotices(platform: Platform, options: { batch?: n
     }
   }
   return { noticed };
-}
-
-async function internalCursor(db: pg.ClientBase, consumer: string): Promise<FeedPosition> {
-  const { rows } = await db.query<{ txid: string; seq: string }>(
-    'SELECT after_txid::text AS txid, after_seq::text AS seq FROM cell.linkage_internal_cursors WHERE consumer = $1',
-    [consumer],
-  );
-  return rows[0] ? { txid: rows[0].txid, seq: rows[0].seq } : FEED_START;
-}
-
-async function moveInternalCursor(db: pg.ClientBase, consumer: string, from: FeedPosition, to: FeedPosition): Promise<void> {
-  await db.query(
-    `INSERT INTO cell.linkage_internal_cursors (municipality_code, consumer, after_txid, after_seq) VALUES (cell.current_municipality(), $1, $4::xid8, $5)
-     ON CONFLICT (municipality_code, consumer) DO UPDATE SET after_txid = EXCLUDED.after_txid, after_seq = EXCLUDED.after_seq, updated_at = now()
-       WHERE cell.linkage_internal_cursors.after_txid = $2::xid8 AND cell.linkage_internal_cursors.after_seq = $3`,
-    [consumer, from.txid, from.seq, to.txid, to.seq],
-  );
 }

@@ -1,7 +1,7 @@
 /** Linkage storage in the cell: subscriptions and reading the outbox as a feed. Every query runs in a tenant transaction. */
 import type pg from 'pg';
 import type { ResidentField } from './entitlements.js';
-import type { FeedPosition } from './feed-position.js';
+import { FEED_START, type FeedPosition } from './feed-position.js';
 
 export interface Subscription {
   readonly id: string;
@@ -114,12 +114,14 @@ export interface StoredEvent {
  */
 export async function eventsAfter(db: pg.ClientBase, after: FeedPosition, topics: readonly string[], limit: number): Promise<StoredEvent[]> {
   const { rows } = await db.query<{ txid: string; seq: string; id: string; topic: string; payload: Record<string, unknown>; created_at: Date }>(
-    `SELECT txid::text AS txid, seq::text AS seq, id, topic, payload, created_at
-       FROM cell.outbox
-      WHERE (txid, seq) > ($1::xid8, $2::bigint)
-        AND txid < pg_snapshot_xmin(pg_current_snapshot())
-        AND topic = ANY($3::text[])
-      ORDER BY txid, seq
+    // ORDER BY names the table's columns (o.): a bare txid or seq would mean the text columns of the
+    // output, and as text 10 sorts before 9, so a page would end past events it never returned.
+    `SELECT o.txid::text AS txid, o.seq::text AS seq, o.id, o.topic, o.payload, o.created_at
+       FROM cell.outbox o
+      WHERE (o.txid, o.seq) > ($1::xid8, $2::bigint)
+        AND o.txid < pg_snapshot_xmin(pg_current_snapshot())
+        AND o.topic = ANY($3::text[])
+      ORDER BY o.txid, o.seq
       LIMIT $4`,
     [after.txid, after.seq, topics, limit],
   );
@@ -140,6 +142,33 @@ const eventFrom = (r: EventRowDb): StoredEvent => ({ position: { txid: r.txid, s
 export async function eventById(db: pg.ClientBase, id: string): Promise<StoredEvent | null> {
   const { rows } = await db.query<EventRowDb>('SELECT txid::text AS txid, seq::text AS seq, id, topic, payload, created_at FROM cell.outbox WHERE id = $1', [id]);
   return rows[0] ? eventFrom(rows[0]) : null;
+}
+
+/**
+ * Where one of the platform's own consumers of the municipality's feed stands
+ * (cell migration 0011: the move-in notifier, the JetStream relay); the feed's
+ * start when it has not moved yet.
+ */
+export async function internalCursor(db: pg.ClientBase, consumer: string): Promise<FeedPosition> {
+  const { rows } = await db.query<{ txid: string; seq: string }>(
+    'SELECT after_txid::text AS txid, after_seq::text AS seq FROM cell.linkage_internal_cursors WHERE consumer = $1',
+    [consumer],
+  );
+  return rows[0] ? { txid: rows[0].txid, seq: rows[0].seq } : FEED_START;
+}
+
+/**
+ * Moves an internal consumer's cursor from where it was read to past its last
+ * handled event. Only if it still stands where it was read: a cursor another
+ * process has moved meanwhile is left alone, never moved back.
+ */
+export async function moveInternalCursor(db: pg.ClientBase, consumer: string, from: FeedPosition, to: FeedPosition): Promise<void> {
+  await db.query(
+    `INSERT INTO cell.linkage_internal_cursors (municipality_code, consumer, after_txid, after_seq) VALUES (cell.current_municipality(), $1, $4::xid8, $5)
+     ON CONFLICT (municipality_code, consumer) DO UPDATE SET after_txid = EXCLUDED.after_txid, after_seq = EXCLUDED.after_seq, updated_at = now()
+       WHERE cell.linkage_internal_cursors.after_txid = $2::xid8 AND cell.linkage_internal_cursors.after_seq = $3`,
+    [consumer, from.txid, from.seq, to.txid, to.seq],
+  );
 }
 
 // ---------------------------------------------------------------------------
@@ -242,6 +271,7 @@ export interface DeadLetter {
 }
 
 type DeadRowDb = { event_id: string; txid: string; seq: string; resident_ids: string[]; reason: 'failed' | 'held'; attempts: number; last_status: number | null; last_error: string | null; dead_at: Date; state: DeadLetter['state']; delivered_at: Date | null };
+// Dead letters are ordered by d.txid, d.seq (the columns, not these text aliases: see eventsAfter).
 const DEAD_COLUMNS = 'event_id, txid::text AS txid, seq::text AS seq, resident_ids, reason, attempts, last_status, last_error, dead_at, state, delivered_at';
 const deadFrom = (r: DeadRowDb): DeadLetter => ({
   eventId: r.event_id,
@@ -283,7 +313,7 @@ export async function residentsHeldBack(db: pg.ClientBase, subscriptionId: strin
 
 export async function deadLetters(db: pg.ClientBase, subscriptionId: string, options: { includeDelivered: boolean; limit: number }): Promise<DeadLetter[]> {
   const { rows } = await db.query<DeadRowDb>(
-    `SELECT ${DEAD_COLUMNS} FROM cell.linkage_dead_letters WHERE subscription_id = $1 AND ($2 OR state <> 'delivered') ORDER BY txid, seq LIMIT $3`,
+    `SELECT ${DEAD_COLUMNS} FROM cell.linkage_dead_letters d WHERE subscription_id = $1 AND ($2 OR state <> 'delivered') ORDER BY d.txid, d.seq LIMIT $3`,
     [subscriptionId, options.includeDelivered, options.limit],
   );
   return rows.map(deadFrom);
@@ -302,7 +332,7 @@ export async function requestReplay(db: pg.ClientBase, subscriptionId: string, b
 /** The first dead letter asked to go out again, in feed order. */
 export async function nextReplay(db: pg.ClientBase, subscriptionId: string): Promise<DeadLetter | null> {
   const { rows } = await db.query<DeadRowDb>(
-    `SELECT ${DEAD_COLUMNS} FROM cell.linkage_dead_letters WHERE subscription_id = $1 AND state = 'replaying' ORDER BY txid, seq LIMIT 1`,
+    `SELECT ${DEAD_COLUMNS} FROM cell.linkage_dead_letters d WHERE subscription_id = $1 AND state = 'replaying' ORDER BY d.txid, d.seq LIMIT 1`,
     [subscriptionId],
   );
   return rows[0] ? deadFrom(rows[0]) : null;

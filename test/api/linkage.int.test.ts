@@ -219,6 +219,26 @@ describe('pull feeds', () => {
     });
   });
 
+  it('pages through many events of one transaction in number order (seq 10 after 9, not before 2)', async () => {
+    const sub = (await subscribe({ topics: ['resident_register.birth'], fields: [] })).body.id as string;
+    const start = (await readAtLeast(consumer, sub, 0, undefined, 500)).nextCursor;
+    const written = Array.from({ length: 23 }, () => randomUUID());
+    await withAdminClient(tp, 'cell-a', async (c) => {
+      await c.query('BEGIN');
+      for (const id of written) await c.query(`INSERT INTO cell.outbox (municipality_code, id, topic, payload) VALUES ($1, $2, 'resident_register.birth', '{"residentIds": []}')`, [CHIYODA, id]);
+      await c.query('COMMIT');
+    });
+    await readAtLeast(consumer, sub, written.length, start, 500);
+    const seen: string[] = [];
+    for (let cursor = start; ; ) {
+      const page = (await consumer.call('GET', `/v1/linkage/feeds/${sub}?limit=5&after=${cursor}`)).body as Page;
+      if (page.items.length === 0) break;
+      seen.push(...page.items.map((e) => e.id));
+      cursor = page.nextCursor;
+    }
+    expect(seen).toEqual(written);
+  });
+
   it('publishes nothing for a filing that does not commit', async () => {
     const sub = (await subscribe({ topics: ['resident_register.move_in'], fields: [] })).body.id as string;
     const start = (await readAtLeast(consumer, sub, 0)).nextCursor;
