@@ -87,16 +87,21 @@ export async function deliveredEvents(db: pg.ClientBase, platform: Platform, mun
   return stored.map((e) => {
     const data: Record<string, unknown> = { ...e.payload };
     if (residentsOf) data.residents = (residentsOf.get(e.id) ?? []).map((r) => ({ ...projectResident(r, sub.fields), restricted: restricted.has(r.id) }));
-    return {
-      id: e.id,
-      topic: e.topic,
-      version: eventType(e.topic)?.version ?? 1,
-      municipalityCode,
-      cursor: formatPosition(e.position),
-      recordedAt: e.recordedAt,
-      data,
-    };
+    return eventEnvelope(municipalityCode, e, data);
   });
+}
+
+/** A stored event in the envelope every delivery uses (feeds, webhooks, JetStream), around the given data. */
+export function eventEnvelope(municipalityCode: string, e: StoredEvent, data: Record<string, unknown>): DeliveredEvent {
+  return {
+    id: e.id,
+    topic: e.topic,
+    version: eventType(e.topic)?.version ?? 1,
+    municipalityCode,
+    cursor: formatPosition(e.position),
+    recordedAt: e.recordedAt,
+    data,
+  };
 }
 
 /** For each event (a register change), the residents it touched as they stood right after it. */

@@ -49,10 +49,11 @@ import { Problem } from '../platform/errors.js';
 import type { Platform } from '../platform/http/server.js';
 import { recordGroups, recordJobAction, type JobContext } from '../security/audit/record.js';
 import type { Source } from '../security/audit/entry.js';
-import { eventType, TOPICS } from './catalogue.js';
-import { deliveredEvents, type DeliveredEvent } from './feed.js';
-import { formatPosition, type FeedPosition } from './feed-position.js';
+import { TOPICS } from './catalogue.js';
+import { deliveredEvents, eventEnvelope, type DeliveredEvent } from './feed.js';
+import type { FeedPosition } from './feed-position.js';
 import { eventById, eventsAfter, internalCursor, moveInternalCursor, subscriptionById, type StoredEvent } from './store.js';
+import { runInBackground } from './worker.js';
 
 /** The environment variable naming the NATS server(s) of the relay (`nats://host:4222`, comma-separated for a cluster). */
 export const NATS_URL_ENV = 'MUNICLOUD_NATS_URL';
@@ -79,27 +80,11 @@ export function municipalitySubjects(municipalityCode: string): string {
   return `${SUBJECT_PREFIX}.${municipalityCode}.>`;
 }
 
-/** What the broker holds of an event: the envelope and the outbox's payload, which carries ids only (never the residents). */
-export interface RelayedEvent {
-  readonly id: string;
-  readonly topic: string;
-  readonly version: number;
-  readonly municipalityCode: string;
-  readonly cursor: string;
-  readonly recordedAt: string;
-  readonly data: Record<string, unknown>;
-}
+/** What the broker holds of an event: the envelope of a delivered event, with the outbox's payload, which carries ids only (never the residents). */
+export type RelayedEvent = DeliveredEvent;
 
 export function relayedEvent(municipalityCode: string, e: StoredEvent): RelayedEvent {
-  return {
-    id: e.id,
-    topic: e.topic,
-    version: eventType(e.topic)?.version ?? 1,
-    municipalityCode,
-    cursor: formatPosition(e.position),
-    recordedAt: e.recordedAt,
-    data: e.payload,
-  };
+  return eventEnvelope(municipalityCode, e, e.payload);
 }
 
 /**
@@ -271,42 +256,27 @@ export function startJetStreamRelay(
   log: Logger,
   options: RelayOptions & StreamOptions & { url: string; idleMs?: number },
 ): { stop(): Promise<void> } {
-  let stopped = false;
-  let wake: (() => void) | null = null;
   let nc: NatsConnection | null = null;
   let js: JetStreamClient | null = null;
   const relay = { ...options, stream: options.name ?? EVENT_STREAM };
-  const loop = (async () => {
-    while (!stopped) {
-      let busy = false;
-      try {
-        // The client reconnects by itself once connected; until then each pass tries again.
-        nc ??= await connect({ servers: options.url.split(','), name: 'municloud-jetstream-relay', maxReconnectAttempts: -1 });
-        if (!js) {
-          await ensureStream(await nc.jetstreamManager(), options);
-          js = nc.jetstream();
-        }
-        const report = await relayToJetStream(platform, js, relay);
-        busy = report.waiting.length > 0;
-      } catch (err) {
-        // The URL may carry credentials: it is never logged.
-        log.error({ err: errorOf(err) }, 'jetstream relay pass failed');
+  // The URL may carry credentials: it is never logged (runInBackground logs an error's name and code only).
+  return runInBackground(
+    log,
+    'jetstream relay pass',
+    async () => {
+      // The client reconnects by itself once connected; until then each pass tries again.
+      nc ??= await connect({ servers: options.url.split(','), name: 'municloud-jetstream-relay', maxReconnectAttempts: -1 });
+      if (!js) {
+        await ensureStream(await nc.jetstreamManager(), options);
+        js = nc.jetstream();
       }
-      if (stopped) break;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, busy ? 0 : (options.idleMs ?? 500));
-      });
-    }
-  })();
-  return {
-    async stop() {
-      stopped = true;
-      wake?.();
-      await loop;
+      return (await relayToJetStream(platform, js, relay)).waiting.length > 0;
+    },
+    options.idleMs,
+    async () => {
       if (nc && !nc.isClosed()) await nc.drain();
     },
-  };
+  );
 }
 
 // ---------------------------------------------------------------------------

@@ -9,28 +9,26 @@ import type { Platform } from '../platform/http/server.js';
 import { sendMoveInNotices } from './moves.js';
 import { deliverDueWebhooks, type WebhookOptions } from './webhooks.js';
 
-export function startLinkageWorker(platform: Platform, log: Logger, options: WebhookOptions & { idleMs?: number } = {}): { stop(): Promise<void> } {
+/**
+ * Runs `pass` again and again until stopped: at once after a pass that had
+ * work (it returns true), else after `idleMs`. A pass that throws is logged
+ * by name (the error's name and code only) and the loop goes on.
+ */
+export function runInBackground(log: Logger, what: string, pass: () => Promise<boolean>, idleMs = 500, onStop?: () => Promise<void>): { stop(): Promise<void> } {
   let stopped = false;
   let wake: (() => void) | null = null;
-  const errorOf = (err: unknown) => ({ name: (err as Error).name, code: (err as { code?: string }).code });
   const loop = (async () => {
     while (!stopped) {
       let busy = false;
       try {
-        const report = await deliverDueWebhooks(platform, options);
-        busy = report.delivered + report.deadLettered > 0;
+        busy = await pass();
       } catch (err) {
-        log.error({ err: errorOf(err) }, 'webhook pass failed');
-      }
-      try {
-        busy = (await sendMoveInNotices(platform)).noticed > 0 || busy;
-      } catch (err) {
-        log.error({ err: errorOf(err) }, 'move-in notice pass failed');
+        log.error({ err: { name: (err as Error).name, code: (err as { code?: string }).code } }, `${what} failed`);
       }
       if (stopped) break;
       await new Promise<void>((resolve) => {
         wake = resolve;
-        setTimeout(resolve, busy ? 0 : (options.idleMs ?? 500));
+        setTimeout(resolve, busy ? 0 : idleMs);
       });
     }
   })();
@@ -39,6 +37,20 @@ export function startLinkageWorker(platform: Platform, log: Logger, options: Web
       stopped = true;
       wake?.();
       await loop;
+      await onStop?.();
     },
   };
+}
+
+export function startLinkageWorker(platform: Platform, log: Logger, options: WebhookOptions & { idleMs?: number } = {}): { stop(): Promise<void> } {
+  return runInBackground(
+    log,
+    'linkage pass',
+    async () => {
+      const webhooks = await deliverDueWebhooks(platform, options);
+      const notices = await sendMoveInNotices(platform);
+      return webhooks.delivered + webhooks.deadLettered + notices.noticed > 0;
+    },
+    options.idleMs,
+  );
 }
