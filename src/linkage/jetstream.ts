@@ -53,7 +53,8 @@ import { TOPICS } from './catalogue.js';
 import { deliveredEvents, eventEnvelope, type DeliveredEvent } from './feed.js';
 import type { FeedPosition } from './feed-position.js';
 import { eventById, eventsAfter, internalCursor, moveInternalCursor, subscriptionById, type StoredEvent } from './store.js';
-import { runInBackground } from './worker.js';
+import { listenToOutboxes } from './outbox-listener.js';
+import { runInBackground, type BackgroundLoop } from './worker.js';
 
 /** The environment variable naming the NATS server(s) of the relay (`nats://host:4222`, comma-separated for a cluster). */
 export const NATS_URL_ENV = 'MUNICLOUD_NATS_URL';
@@ -255,12 +256,12 @@ export function startJetStreamRelay(
   platform: Platform,
   log: Logger,
   options: RelayOptions & StreamOptions & { url: string; idleMs?: number },
-): { stop(): Promise<void> } {
+): BackgroundLoop {
   let nc: NatsConnection | null = null;
   let js: JetStreamClient | null = null;
   const relay = { ...options, stream: options.name ?? EVENT_STREAM };
   // The URL may carry credentials: it is never logged (runInBackground logs an error's name and code only).
-  return runInBackground(
+  const loop = runInBackground(
     log,
     'jetstream relay pass',
     async () => {
@@ -274,9 +275,13 @@ export function startJetStreamRelay(
     },
     options.idleMs,
     async () => {
+      await listener.stop();
       if (nc && !nc.isClosed()) await nc.drain();
     },
   );
+  // A commit with events starts the next pass at once (commit-to-stream latency), the polling covers the rest.
+  const listener = listenToOutboxes(platform, log, () => loop.wake());
+  return loop;
 }
 
 // ---------------------------------------------------------------------------

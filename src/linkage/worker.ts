@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import type { Platform } from '../platform/http/server.js';
 import { sendMoveInNotices } from './moves.js';
+import { listenToOutboxes } from './outbox-listener.js';
 import { deliverDueWebhooks, type WebhookOptions } from './webhooks.js';
 
 /**
@@ -14,9 +15,11 @@ import { deliverDueWebhooks, type WebhookOptions } from './webhooks.js';
  * work (it returns true), else after `idleMs`. A pass that throws is logged
  * by name (the error's name and code only) and the loop goes on.
  */
-export function runInBackground(log: Logger, what: string, pass: () => Promise<boolean>, idleMs = 500, onStop?: () => Promise<void>): { stop(): Promise<void> } {
+export function runInBackground(log: Logger, what: string, pass: () => Promise<boolean>, idleMs = 500, onStop?: () => Promise<void>): BackgroundLoop {
   let stopped = false;
   let wake: (() => void) | null = null;
+  // A wake-up during a pass makes the next one start at once (the pass may have read before the news).
+  let woken = false;
   const loop = (async () => {
     while (!stopped) {
       let busy = false;
@@ -26,13 +29,23 @@ export function runInBackground(log: Logger, what: string, pass: () => Promise<b
         log.error({ err: { name: (err as Error).name, code: (err as { code?: string }).code } }, `${what} failed`);
       }
       if (stopped) break;
+      if (woken || busy) {
+        woken = false;
+        continue;
+      }
       await new Promise<void>((resolve) => {
         wake = resolve;
-        setTimeout(resolve, busy ? 0 : idleMs);
+        setTimeout(resolve, idleMs);
       });
+      wake = null;
+      woken = false;
     }
   })();
   return {
+    wake() {
+      woken = true;
+      wake?.();
+    },
     async stop() {
       stopped = true;
       wake?.();
@@ -42,8 +55,14 @@ export function runInBackground(log: Logger, what: string, pass: () => Promise<b
   };
 }
 
-export function startLinkageWorker(platform: Platform, log: Logger, options: WebhookOptions & { idleMs?: number } = {}): { stop(): Promise<void> } {
-  return runInBackground(
+export interface BackgroundLoop {
+  /** Starts the next pass now (new work arrived). */
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+export function startLinkageWorker(platform: Platform, log: Logger, options: WebhookOptions & { idleMs?: number } = {}): BackgroundLoop {
+  const loop = runInBackground(
     log,
     'linkage pass',
     async () => {
@@ -52,5 +71,9 @@ export function startLinkageWorker(platform: Platform, log: Logger, options: Web
       return webhooks.delivered + webhooks.deadLettered + notices.noticed > 0;
     },
     options.idleMs,
+    async () => listener.stop(),
   );
+  // A commit with events starts the next pass at once; the polling stays for what a notification missed.
+  const listener = listenToOutboxes(platform, log, () => loop.wake());
+  return loop;
 }

@@ -255,8 +255,13 @@ export async function writeChange(
        SELECT cell.current_municipality(), id, topic, payload
          FROM unnest($24::uuid[], $25::text[], $26::jsonb[]) WITH ORDINALITY AS e(id, topic, payload, n) ORDER BY n
        RETURNING 1
+     ), woken AS (
+       -- Delivered at commit (only then): wakes the linkage workers instead of their waiting for the next poll.
+       SELECT pg_notify('${OUTBOX_CHANNEL}', cell.current_municipality()) WHERE EXISTS (SELECT 1 FROM events)
      )
-     SELECT seq, recorded_at, (SELECT coalesce(json_agg(json_build_array(id, version)), '[]') FROM households) AS households FROM change`,
+     SELECT seq, recorded_at, (SELECT coalesce(json_agg(json_build_array(id, version)), '[]') FROM households) AS households,
+            (SELECT count(*) FROM woken) AS woken
+       FROM change`,
     [
       c.id,
       c.kind,
@@ -517,11 +522,18 @@ export interface OutboxEvent {
 }
 
 /** Events for linkage, in the changes' transaction, in the order given; ids only. */
+/** The channel on which a cell announces, at commit, that a municipality's outbox has new events (the payload is its code). */
+export const OUTBOX_CHANNEL = 'municloud_outbox';
+
 export async function appendOutbox(db: pg.ClientBase, events: readonly OutboxEvent[]): Promise<void> {
   if (events.length === 0) return;
   await db.query(
-    `INSERT INTO cell.outbox (municipality_code, id, topic, payload)
-     SELECT cell.current_municipality(), id, topic, payload FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS e(id, topic, payload, n) ORDER BY n`,
+    `WITH events AS (
+       INSERT INTO cell.outbox (municipality_code, id, topic, payload)
+       SELECT cell.current_municipality(), id, topic, payload FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS e(id, topic, payload, n) ORDER BY n
+       RETURNING 1
+     )
+     SELECT pg_notify('${OUTBOX_CHANNEL}', cell.current_municipality()) WHERE EXISTS (SELECT 1 FROM events)`,
     [events.map((e) => e.id), events.map((e) => e.topic), events.map((e) => JSON.stringify(e.payload))],
   );
 }
