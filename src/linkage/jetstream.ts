@@ -348,7 +348,9 @@ export async function consumeSubscriptionFromJetStream(
       max_ack_pending: 1,
     });
   }
-  const messages = await (await nc.jetstream().consumers.get(stream, name)).consume({ max_messages: 1 });
+  // The server hands out one unacknowledged message at a time (max_ack_pending above): a larger pull only saves
+  // the client asking again after each message, which cost seconds when the pull had to expire first.
+  const messages = await (await nc.jetstream().consumers.get(stream, name)).consume({ max_messages: 100 });
 
   const job: JobContext = {
     actor: { account: sub.consumerAccountId, roles: ['linkage_subscriber'], organization: municipalityCode },
