@@ -156,6 +156,7 @@ export function residentRegisterRoutes(app: App, platform: Platform): void {
     },
   );
   for (const [path, kind, summary] of [
+    ['return-from-abroad', 'return_from_abroad', '国外からの転入: persons move in from abroad'],
     ['entry-by-authority', 'entry_by_authority', '職権記載: the municipality enters persons on its own authority'],
   ] as const) {
     filing(`/v1/resident-changes/${path}`, summary, EnrolmentBody, (b, ctx) => planEnrolment(kind, b as EnrolmentFiling, ctx));
