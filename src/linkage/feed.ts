@@ -15,7 +15,7 @@ import type { FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import type { Platform, TenantContext } from '../platform/http/server.js';
 import { Problem } from '../platform/errors.js';
-import { fold, HistoryError } from '../resident-register/history.js';
+import { foldPersons, HistoryError } from '../resident-register/history.js';
 import type { ResidentRecord } from '../resident-register/record.js';
 import { openChange } from '../resident-register/service.js';
 import { changesTouching } from '../resident-register/store.js';
@@ -127,7 +127,9 @@ async function residentsAfterChanges(db: pg.ClientBase, keys: MunicipalityKeys, 
     const relevant = new Set(ids.flatMap((id) => changesOf.get(id) ?? []));
     let state;
     try {
-      state = fold([...relevant].filter((c) => c.seq <= seq));
+      // Only these residents' own effects: a change of theirs may also touch someone whose history is not read here
+      // (a move-out that re-heads the household touches the head who leaves; a later death of a child names the child only).
+      state = foldPersons([...relevant].filter((c) => c.seq <= seq), new Set(ids));
     } catch (err) {
       if (err instanceof HistoryError) throw new Problem('history_inconsistent');
       throw err;

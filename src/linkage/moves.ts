@@ -18,7 +18,7 @@ import { findOrganization } from '../organizations/store.js';
 import { inTenantTransaction } from '../platform/database.js';
 import { Problem } from '../platform/errors.js';
 import type { Platform, TenantContext } from '../platform/http/server.js';
-import { fold, HistoryError } from '../resident-register/history.js';
+import { foldPersons, HistoryError } from '../resident-register/history.js';
 import type { Address, PlaceOfResidence, ResidentRecord } from '../resident-register/record.js';
 import { openChange } from '../resident-register/service.js';
 import {
@@ -108,7 +108,8 @@ async function releasedContent(db: pg.ClientBase, keys: Parameters<typeof openCh
   const history = await Promise.all((await changesTouching(db, certificate.residentIds, [])).map((c) => openChange(keys, c)));
   let state;
   try {
-    state = fold(history.filter((c) => c.seq <= change.seq));
+    // The movers' own effects only: the move-out may also re-head those who stay, whose history is not read here.
+    state = foldPersons(history.filter((c) => c.seq <= change.seq), new Set(certificate.residentIds));
   } catch (err) {
     if (err instanceof HistoryError) throw new Problem('history_inconsistent');
     throw err;

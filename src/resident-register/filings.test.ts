@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Problem } from '../platform/errors.js';
-import { applyEffect, emptyState, fold, membersOf, type HistoricChange, type RegisterState } from './history.js';
+import { applyEffect, emptyState, fold, foldPersons, membersOf, type HistoricChange, type RegisterState } from './history.js';
 import {
   planBirth,
   planCorrection,
@@ -277,6 +277,12 @@ describe('the history', () => {
         const folded = fold([...r.history].reverse());
         expect([...folded.persons.entries()].sort()).toEqual([...r.state.persons.entries()].sort());
         expect([...folded.households.entries()].sort()).toEqual([...r.state.households.entries()].sort());
+        // Each person's record from the changes that touch them alone, as a linkage feed builds it (src/linkage/feed.ts):
+        // those changes may touch others too (a death re-heads the household) without their history.
+        for (const [id, record] of r.state.persons) {
+          const theirs = r.history.filter((c) => c.effects.some((e) => 'personId' in e && e.personId === id));
+          expect(foldPersons(theirs, new Set([id])).persons.get(id)).toEqual(record);
+        }
       }),
       { numRuns: 200 },
     );

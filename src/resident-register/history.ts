@@ -182,6 +182,20 @@ export function fold(changes: readonly HistoricChange[], options: FoldOptions = 
   return state;
 }
 
+/**
+ * The records of some persons only, from changes that may touch others too
+ * (a move-out that re-heads the household assigns the members who stay): only
+ * the effects on these persons are applied, so the others' history and the
+ * households' need not be there. A person's record depends on its own effects
+ * alone. The state holds no households.
+ */
+export function foldPersons(changes: readonly HistoricChange[], personIds: ReadonlySet<string>, options: FoldOptions = {}): RegisterState {
+  return fold(
+    changes.map((c) => ({ ...c, effects: c.effects.filter((e) => 'personId' in e && personIds.has(e.personId)) })),
+    options,
+  );
+}
+
 /** Current members of a household in a state: the head first, then by date of birth. */
 export function membersOf(state: RegisterState, householdId: string): ResidentRecord[] {
   const h = state.households.get(householdId);

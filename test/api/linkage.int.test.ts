@@ -179,6 +179,34 @@ describe('pull feeds', () => {
     expect(entries.some((e) => e.records.some((r) => r.resource === 'residents' && r.ids.includes(head)) && e.records.some((r) => r.resource === 'linkage_subscriptions' && r.ids.includes(sub)))).toBe(true);
   });
 
+  it('deliver a child’s death after the head moved out: each event folds its own residents’ effects only', async () => {
+    // The head's move-out re-heads the household and so touches the child born later; the child's death names the
+    // child only, and the head who left (whose move-in is not among the child's changes) must not break the page.
+    const sub = (await subscribe({ topics: ['resident_register.move_out', 'resident_register.death'] })).body.id as string;
+    const start = (await readAtLeast(consumer, sub, 0, undefined, 500)).nextCursor;
+    const family = await moveIn();
+    const [head, wife] = family.body.residents.map((r: { id: string }) => r.id);
+    const householdId = family.body.households[0].id as string;
+    const file = async (path: string, body: Record<string, unknown>) => {
+      const res = await clerk.call('POST', path, body, FILING);
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res;
+    };
+    const born = await file('/v1/resident-changes/birth', { eventDate: '2026-05-10', householdId, householdVersions: [{ householdId, version: 1 }], person: person('三郎', 'サブロウ', '2026-05-10', '子') });
+    const child = born.body.residents[0].id as string;
+    await file('/v1/resident-changes/move-out', {
+      eventDate: '2026-09-01',
+      residentIds: [head],
+      destination: SAPPORO_ADDRESS,
+      householdVersions: [{ householdId, version: 2 }],
+      remaining: { headId: wife, members: [{ residentId: child, relationship: '子' }] },
+    });
+    const died = await file('/v1/resident-changes/death', { eventDate: '2026-10-31', residentIds: [child], householdVersions: [{ householdId, version: 3 }] });
+    const page = await readAtLeast(consumer, sub, 2, start);
+    const death = page.items.find((e) => e.id === died.body.change.id)!;
+    expect(death.data.residents).toEqual([expect.objectContaining({ id: child, relationship: '子', state: 'closed', closed: { reason: 'died', on: '2026-10-31', destination: null } })]);
+  });
+
   it('never skips an event that commits after a later one (the feed waits for older transactions)', async () => {
     const sub = (await subscribe({ topics: ['resident_register.move_in', 'resident_register.birth'], fields: [] })).body.id as string;
     const start = (await readAtLeast(consumer, sub, 0)).nextCursor;
