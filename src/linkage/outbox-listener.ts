@@ -24,16 +24,14 @@ export function listenToOutboxes(platform: Platform, log: Logger, onEvents: (mun
         if (n.channel === OUTBOX_CHANNEL && n.payload) onEvents(n.payload);
       });
       client.once('error', () => {
-        clients.delete(client!);
+        // Released once only: by this handler when the connection breaks, or by stop() (which removes it first).
+        if (!clients.delete(client!)) return;
         client!.release(true);
-        setTimeout(() => void listen(cellId), 1000).unref();
+        if (!stopped) setTimeout(() => void listen(cellId), 1000).unref();
       });
       await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
     } catch (err) {
-      if (client) {
-        clients.delete(client);
-        client.release(true);
-      }
+      if (client && clients.delete(client)) client.release(true);
       log.warn({ err: { name: (err as Error).name, code: (err as { code?: string }).code }, cell: cellId }, 'outbox listener not connected; retrying');
       setTimeout(() => void listen(cellId), 1000).unref();
     }
@@ -42,11 +40,13 @@ export function listenToOutboxes(platform: Platform, log: Logger, onEvents: (mun
   return {
     async stop() {
       stopped = true;
-      for (const client of clients) {
-        await client.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => undefined);
-        client.release();
-      }
+      const listening = [...clients];
       clients.clear();
+      for (const client of listening) {
+        client.removeAllListeners('notification');
+        // Not back to the pool: a connection that listened is closed rather than reused.
+        client.release(true);
+      }
     },
   };
 }
