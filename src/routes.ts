@@ -6,6 +6,7 @@ import { accountRoutes } from './identity/account-routes.js';
 import { authRoutes } from './identity/auth-routes.js';
 import { mfaRoutes } from './identity/mfa-routes.js';
 import { officeRoutes } from './offices/routes.js';
+import { nhiRoutes } from './operations/national-health-insurance/routes.js';
 import { organizationRoutes } from './organizations/routes.js';
 import type { RouteModule } from './platform/http/server.js';
 import { linkageRoutes } from './linkage/routes.js';
@@ -29,4 +30,5 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   residentRegisterRoutes,
   certificateRoutes,
   linkageRoutes,
+  nhiRoutes,
 ];

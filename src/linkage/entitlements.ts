@@ -27,6 +27,7 @@ export const RESIDENT_FIELDS = {
   flags: { ja: '国保・後期高齢・介護・年金・児童手当・選挙人名簿の資格', en: 'Insurance, pension, allowance and electoral flags', items: ['flags'] },
   foreign: { ja: '外国人住民の記載事項', en: 'Foreign-resident items', items: ['foreign'] },
   domicile: { ja: '本籍・筆頭者', en: 'Registered domicile and its head', items: ['domicile'] },
+  previousResidence: { ja: '従前の住所（転入前の住所）', en: 'Where a person lived before moving in', items: ['previousResidence'] },
 } as const satisfies Record<string, { ja: string; en: string; items: readonly (keyof ResidentRecord)[] }>;
 
 export type ResidentField = keyof typeof RESIDENT_FIELDS;
@@ -40,8 +41,9 @@ export type SubscribingOperation = (typeof SUBSCRIBING_OPERATIONS)[number];
 export const ENTITLEMENTS: Readonly<Record<string, readonly ResidentField[]>> = {
   // 個人住民税: the taxpayer, their address on 1 January, and the household for dependants.
   tax_assessment: ['name', 'dateOfBirth', 'sex', 'householdId', 'relationship', 'address', 'state', 'myNumber', 'residentCode', 'foreign'],
-  // 国民健康保険の資格: who joins or leaves, and whether another insurance covers them.
-  nhi_eligibility: ['name', 'dateOfBirth', 'sex', 'householdId', 'relationship', 'address', 'state', 'myNumber', 'flags', 'foreign'],
+  // 国民健康保険の資格: who joins or leaves, and whether another insurance covers them; where a
+  // newcomer came from tells a move within the prefecture (the status carries on) from one across it.
+  nhi_eligibility: ['name', 'dateOfBirth', 'sex', 'householdId', 'relationship', 'address', 'state', 'myNumber', 'flags', 'foreign', 'previousResidence'],
   // 国民健康保険料: the household's members and ages; no names or numbers.
   nhi_premium: ['dateOfBirth', 'householdId', 'relationship', 'state', 'flags'],
   // 児童手当: the children, their household and the parent who claims.

@@ -157,6 +157,15 @@ export async function internalCursor(db: pg.ClientBase, consumer: string): Promi
   return rows[0] ? { txid: rows[0].txid, seq: rows[0].seq } : FEED_START;
 }
 
+/** Where an internal consumer stands and when it last moved; null before it first did (for status pages). */
+export async function internalCursorState(db: pg.ClientBase, consumer: string): Promise<{ position: FeedPosition; updatedAt: string } | null> {
+  const { rows } = await db.query<{ txid: string; seq: string; updated_at: Date }>(
+    'SELECT after_txid::text AS txid, after_seq::text AS seq, updated_at FROM cell.linkage_internal_cursors WHERE consumer = $1',
+    [consumer],
+  );
+  return rows[0] ? { position: { txid: rows[0].txid, seq: rows[0].seq }, updatedAt: rows[0].updated_at.toISOString() } : null;
+}
+
 /**
  * Moves an internal consumer's cursor from where it was read to past its last
  * handled event. Only if it still stands where it was read: a cursor another

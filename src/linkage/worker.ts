@@ -1,10 +1,13 @@
 /**
  * The linkage work a server process does in the background: webhook
- * deliveries and move-in notices, a pass every half second (sooner when a
- * pass had work). Every process may run it: each unit of work is locked or
- * idempotent (webhooks.ts, moves.ts).
+ * deliveries, move-in notices and the platform's own operations fed by
+ * linkage (National Health Insurance's membership), a pass every half second
+ * (sooner when a pass had work). Every process may run it: each unit of work
+ * is locked or idempotent (webhooks.ts, moves.ts,
+ * operations/national-health-insurance/consumer.ts).
  */
 import type { Logger } from 'pino';
+import { applyNhiEvents } from '../operations/national-health-insurance/consumer.js';
 import type { Platform } from '../platform/http/server.js';
 import { sendMoveInNotices } from './moves.js';
 import { listenToOutboxes } from './outbox-listener.js';
@@ -68,7 +71,8 @@ export function startLinkageWorker(platform: Platform, log: Logger, options: Web
     async () => {
       const webhooks = await deliverDueWebhooks(platform, options);
       const notices = await sendMoveInNotices(platform);
-      return webhooks.delivered + webhooks.deadLettered + notices.noticed > 0;
+      const nhi = await applyNhiEvents(platform);
+      return webhooks.delivered + webhooks.deadLettered + notices.noticed + nhi.applied > 0;
     },
     options.idleMs,
     async () => listener.stop(),

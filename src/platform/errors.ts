@@ -160,6 +160,11 @@ export const PROBLEMS = {
     ja: '連携の購読内容が認められません。業務・利用目的・項目を確認してください。',
     en: 'The subscription is not allowed: check its operation, purpose and fields.',
   },
+  nhi_subscription_unfit: {
+    status: 422,
+    ja: 'この連携の購読は国民健康保険の資格管理に使えません。業務・利用目的（nhi_eligibility）・配信方法・項目・イベントを確認してください。',
+    en: 'This subscription cannot feed National Health Insurance: check its operation, purpose (nhi_eligibility), delivery, fields and topics.',
+  },
   subscription_revoked: { status: 410, ja: 'この連携の購読は取り消されています。', en: 'This subscription has been revoked.' },
   history_inconsistent: {
     status: 500,

@@ -72,6 +72,7 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
   'POST /v1/exports': { dataset: 'residents', filter: {}, purpose: 'statistics', reason: '年次統計のため' },
   'POST /v1/exports/:id/approve': { version: 1 },
   'POST /v1/exports/:id/reject': { version: 1 },
+  'PUT /v1/nhi/settings': { subscriptionId: SOME_ID },
   ...RESIDENT_REGISTER_BODIES,
 };
 

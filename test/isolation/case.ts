@@ -6,12 +6,25 @@
  */
 import type fc from 'fast-check';
 import type { Role } from '../../src/identity/roles.js';
+import type { Platform } from '../../src/platform/http/server.js';
 import type { Session } from '../support/api.js';
 
 export interface Probe {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly url: string;
   readonly body?: unknown;
+}
+
+/**
+ * What a case may use besides the writer's session, for records that no route
+ * creates alone: those a platform job makes from what the routes did (NHI
+ * membership comes from the linkage consumer), or that need another role's
+ * setup first (an admin's settings).
+ */
+export interface CaseContext {
+  readonly platform: Platform;
+  /** A session of the same municipality with another role; its requests count for route coverage. */
+  as(role: Role): Session;
 }
 
 export interface IsolationCase<R> {
@@ -23,7 +36,7 @@ export interface IsolationCase<R> {
   /** Random record contents, as sent to the create route. */
   readonly record: fc.Arbitrary<R>;
   /** Creates a record through the API as the session's municipality; returns its id. */
-  create(session: Session, record: R): Promise<string>;
+  create(session: Session, record: R, context: CaseContext): Promise<string>;
   /** Every request that addresses one record by id (read, change, delete, actions). */
   byId(id: string, record: R): readonly Probe[];
   /** Read-only requests (searches, filters, counts) that would find the record if it were visible. */

@@ -27,7 +27,7 @@ import { applicationUrl } from '../../src/platform/database.js';
 import { describeRoute } from '../../src/platform/http/access.js';
 import { call, CHIYODA, newSession, placeInMyNumberZone, SAPPORO, type Reply, type Session } from '../support/api.js';
 import { createTestPlatform, type TestPlatform } from '../support/platform.js';
-import type { IsolationCase, Probe } from './case.js';
+import type { CaseContext, IsolationCase, Probe } from './case.js';
 import { TABLE_FIXTURES } from './table-fixtures.js';
 
 const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src');
@@ -81,6 +81,11 @@ function as(municipality: string, role: Role, c: { headers?: Readonly<Record<str
   };
 }
 
+/** What a case's create may use besides its session: the platform, and the municipality's other roles. */
+function contextOf(municipality: string, c: IsolationCase<unknown>): CaseContext {
+  return { platform: tp.platform, as: (role) => as(municipality, role, c) };
+}
+
 async function send(session: Session, probe: Probe): Promise<Reply> {
   return session.call(probe.method, probe.url, probe.body);
 }
@@ -130,7 +135,7 @@ describe('tenant isolation', () => {
             const aWriter = as(CHIYODA, c.writer, c);
             const bWriter = as(SAPPORO, c.writer, c);
             const aPrincipals = [aWriter, ...c.readers.map((r) => as(CHIYODA, r, c))];
-            for (const r of recordsOfA) await c.create(aWriter, r);
+            for (const r of recordsOfA) await c.create(aWriter, r, contextOf(CHIYODA, c));
 
             // What A can observe, before B's records exist.
             const observe = async () => {
@@ -143,7 +148,7 @@ describe('tenant isolation', () => {
             };
             const before = await observe();
             const idsOfB: string[] = [];
-            for (const r of recordsOfB) idsOfB.push(await c.create(bWriter, r));
+            for (const r of recordsOfB) idsOfB.push(await c.create(bWriter, r, contextOf(SAPPORO, c)));
             const bViewBefore = await Promise.all(idsOfB.map((id, i) => send(bWriter, c.byId(id, recordsOfB[i])[0]!)));
             const after = await observe();
             // Searches, filters, counts, pages and cursors: B's records change nothing A sees.
@@ -170,7 +175,7 @@ describe('tenant isolation', () => {
             expect(bViewAfter.map(observable)).toEqual(bViewBefore.map(observable));
 
             // A may hold the very same contents as B: no uniqueness spans municipalities.
-            await c.create(aWriter, recordsOfB[0]);
+            await c.create(aWriter, recordsOfB[0], contextOf(CHIYODA, c));
           },
         ),
         { numRuns: c.numRuns ?? (process.env.CI ? 12 : 8) },
@@ -184,8 +189,8 @@ describe('tenant isolation', () => {
       const a = as(CHIYODA, c.writer, c);
       await fc.assert(
         fc.asyncProperty(c.record, c.record, async (r1, r2) => {
-          await c.create(b, r1);
-          await c.create(b, r2);
+          await c.create(b, r1, contextOf(SAPPORO, c));
+          await c.create(b, r2, contextOf(SAPPORO, c));
           const page = await b.call('GET', `${c.collection}?limit=1`);
           const cursorOfB: string = page.body.nextCursor;
           expect(cursorOfB).toBeTruthy();

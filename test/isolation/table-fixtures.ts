@@ -131,4 +131,13 @@ export const TABLE_FIXTURES: Readonly<Record<string, (municipalityCode: string) 
           VALUES ($1, date_trunc('hour', now()), 0, 1) ON CONFLICT DO NOTHING`,
     args: [m],
   }),
+  nhi_settings: (m) => ({
+    sql: `INSERT INTO cell.nhi_settings (municipality_code, subscription_id) VALUES ($1, gen_random_uuid()) ON CONFLICT DO NOTHING`,
+    args: [m],
+  }),
+  nhi_members: (m) => ({
+    sql: `INSERT INTO cell.nhi_members (municipality_code, resident_id, acquired_on, acquire_reason, household_id, last_event_id)
+          VALUES ($1, gen_random_uuid(), '2026-04-01', 'move_in', gen_random_uuid(), gen_random_uuid())`,
+    args: [m],
+  }),
 };

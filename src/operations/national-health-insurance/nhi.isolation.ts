@@ -1,0 +1,128 @@
+/**
+ * How the isolation suite exercises the NHI routes (test/isolation). A record
+ * is a resident moved in with the NHI flag set, whose membership the linkage
+ * consumer then opens; its id is the resident's. The municipality's admin
+ * first declares the subscription NHI reads with and sets it (once per
+ * municipality). Another municipality's member can be neither read nor found
+ * in the listing (by household, open or not, page), answered exactly as an id
+ * never insured.
+ */
+import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
+import type { CaseContext, IsolationCase, Probe } from '../../../test/isolation/case.js';
+import type { Session } from '../../../test/support/api.js';
+import type { Newcomer } from '../../resident-register/resident-register.isolation.js';
+import { applyNhiEvents } from './consumer.js';
+import { NHI_REQUIRED_FIELDS, NHI_REQUIRED_TOPICS } from './register-events.js';
+
+const HEADERS = { 'municloud-purpose': 'nhi_eligibility' } as const;
+const FILING = { 'municloud-purpose': 'residency_change' } as const;
+const kanji = fc.constantFrom(...'山田川中佐藤高橋髙﨑崎渡辺邊斎齋'.split(''));
+const kana = fc.constantFrom(...'アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワンガザダバパ'.split(''));
+const person: fc.Arbitrary<Newcomer> = fc.record({
+  family: fc.array(kanji, { minLength: 1, maxLength: 3 }).map((k) => k.join('')),
+  given: fc.array(kanji, { minLength: 1, maxLength: 2 }).map((k) => k.join('')),
+  familyKana: fc.array(kana, { minLength: 2, maxLength: 6 }).map((k) => k.join('')),
+  givenKana: fc.array(kana, { minLength: 2, maxLength: 6 }).map((k) => k.join('')),
+  // Under 75 on the move-in date: a flagged newcomer of 75 or more is not insured by NHI.
+  dateOfBirth: fc.date({ min: new Date('1955-01-01'), max: new Date('2025-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+  sex: fc.constantFrom('male' as const, 'female' as const),
+});
+
+const HOME = { postalCode: null, prefecture: '東京都', municipality: '千代田区', town: '千代田一丁目', block: '1番1号', building: null };
+const FROM = { kind: 'domestic', address: { postalCode: null, prefecture: '北海道', municipality: '札幌市中央区', town: '北一条西二丁目', block: '1番地', building: null } };
+const FLAGS = { nationalHealthInsurance: true, lateStageElderlyMedical: false, longTermCare: false, nationalPension: false, childAllowance: false, electoralRoll: false };
+
+function expect2xx(res: { status: number; body: unknown }, what: string): void {
+  if (res.status < 200 || res.status > 299) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
+/** The admin declares NHI's subscription for a receiving-system account and sets it: once per municipality. */
+const setUp = new Map<string, Promise<void>>();
+function ensureSettings(context: CaseContext): Promise<void> {
+  const admin = context.as('municipal_admin');
+  let done = setUp.get(admin.organizationCode);
+  if (!done) {
+    done = (async () => {
+      const account = await admin.call('POST', '/v1/accounts', {
+        organizationCode: admin.organizationCode,
+        loginName: `nhi-${randomBytes(4).toString('hex')}`,
+        displayName: '国保システム',
+        roles: ['linkage_subscriber'],
+        password: randomBytes(18).toString('base64url'),
+      });
+      expect2xx(account, 'consumer account');
+      const sub = await admin.call('POST', '/v1/linkage/subscriptions', {
+        name: '国保（資格）',
+        operation: 'national_health_insurance',
+        purpose: 'nhi_eligibility',
+        topics: NHI_REQUIRED_TOPICS,
+        fields: NHI_REQUIRED_FIELDS,
+        consumerAccountId: account.body.id,
+      });
+      expect2xx(sub, 'subscription');
+      expect2xx(await admin.call('PUT', '/v1/nhi/settings', { subscriptionId: sub.body.id }), 'nhi settings');
+      expect2xx(await admin.call('GET', '/v1/nhi/settings'), 'nhi settings read');
+    })();
+    setUp.set(admin.organizationCode, done);
+  }
+  return done;
+}
+
+async function create(session: Session, p: Newcomer, context: CaseContext): Promise<string> {
+  await ensureSettings(context);
+  const res = await session.call(
+    'POST',
+    '/v1/resident-changes/move-in',
+    {
+      eventDate: '2026-04-01',
+      filedOn: '2026-04-02',
+      previousResidence: FROM,
+      household: { kind: 'new', address: HOME },
+      persons: [
+        {
+          name: { family: p.family, given: p.given, familyKana: p.familyKana, givenKana: p.givenKana },
+          dateOfBirth: p.dateOfBirth,
+          sex: p.sex,
+          relationship: '世帯主',
+          domicile: null,
+          myNumber: null,
+          residentCode: null,
+          flags: FLAGS,
+          foreign: null,
+        },
+      ],
+    },
+    FILING,
+  );
+  expect2xx(res, 'move-in');
+  const residentId = res.body.residents[0].id as string;
+  // The membership comes from the linkage consumer, once the event is final on the server (other tests' transactions may hold it back a moment).
+  for (let i = 0; i < 400; i++) {
+    await applyNhiEvents(context.platform);
+    if ((await session.call('GET', `/v1/nhi/members/${residentId}`)).status === 200) return residentId;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('the membership did not appear');
+}
+
+export const nhiIsolation: IsolationCase<Newcomer> = {
+  name: 'nhi members',
+  writer: 'clerk',
+  readers: ['auditor'],
+  headers: HEADERS,
+  // Each record waits for the consumer, and every request is audited: a few runs suffice.
+  numRuns: 3,
+  record: person,
+  create,
+  byId: (id): Probe[] => [
+    { method: 'GET', url: `/v1/nhi/members/${id}` },
+    // A resident's id is no household's: the listing answers empty either way (coverage of the filter).
+    { method: 'GET', url: `/v1/nhi/members?householdId=${id}` },
+  ],
+  searches: () => [
+    { method: 'GET', url: '/v1/nhi/members?openOnly=true' },
+    { method: 'GET', url: '/v1/nhi/members?openOnly=false&limit=1' },
+  ],
+  collection: '/v1/nhi/members',
+};
