@@ -140,6 +140,9 @@ function expectProblem(res: { status: number; body: any; headers: Record<string,
 describe('bad input', () => {
   it('every body route has a valid sample here', () => {
     expect(bodyRoutes().map(describeRoute).filter((r) => !VALID_BODIES[r])).toEqual([]);
+    // And every sample names a route that exists: a route dropped by mistake fails here.
+    const routes = new Set(bodyRoutes().map(describeRoute));
+    expect(Object.keys(VALID_BODIES).filter((r) => !routes.has(r))).toEqual([]);
   });
 
   it('is refused with a problem naming the field and rule, and nothing is written', async () => {
