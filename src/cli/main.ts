@@ -26,7 +26,7 @@ import { PopulationLoadError } from '../resident-register/population-load.js';
 import { registerLinkageCommands } from '../linkage/cli.js';
 import { FollowError } from '../linkage/follow.js';
 import { startLinkageWorker } from '../linkage/worker.js';
-import { NATS_URL_ENV, startJetStreamRelay } from '../linkage/jetstream.js';
+import { startJetStreamRelay } from '../linkage/jetstream.js';
 
 const progress = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -109,8 +109,7 @@ export function buildCli(): Command {
         // Webhooks and move-in notices go out from every server process (locks and idempotence keep them apart).
         const linkage = startLinkageWorker(open.platform, log);
         // With a NATS server, every process also relays the outboxes to JetStream (one relay per municipality at a time).
-        const natsUrl = process.env[NATS_URL_ENV];
-        const relay = natsUrl ? startJetStreamRelay(open.platform, log, { url: natsUrl }) : null;
+        const relay = config.natsUrl ? startJetStreamRelay(open.platform, log, { url: config.natsUrl }) : null;
         serving = true;
         if (opts.demo) printLogins(logins, address);
         const stop = async (signal: string) => {

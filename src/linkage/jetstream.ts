@@ -56,9 +56,6 @@ import { eventById, eventsAfter, internalCursor, moveInternalCursor, subscriptio
 import { listenToOutboxes } from './outbox-listener.js';
 import { runInBackground, type BackgroundLoop } from './worker.js';
 
-/** The environment variable naming the NATS server(s) of the relay (`nats://host:4222`, comma-separated for a cluster). */
-export const NATS_URL_ENV = 'MUNICLOUD_NATS_URL';
-
 export const EVENT_STREAM = 'MUNICLOUD_EVENTS';
 export const SUBJECT_PREFIX = 'municloud.events';
 

@@ -81,6 +81,18 @@ describe('loadConfig', () => {
     });
   });
 
+  it('takes nats:// or tls:// URLs for the JetStream relay and refuses others without repeating them', () => {
+    expect(loadConfig({ MUNICLOUD_NATS_URL: 'nats://a:4222,tls://user:pw@b:4222' }).natsUrl).toBe('nats://a:4222,tls://user:pw@b:4222');
+    for (const bad of ['http://a:4222', 'a:4222', 'nats://ok:1,secret-garbage']) {
+      expect(() => loadConfig({ MUNICLOUD_NATS_URL: bad })).toThrow(ConfigError);
+      try {
+        loadConfig({ MUNICLOUD_NATS_URL: bad });
+      } catch (err) {
+        expect((err as Error).message).not.toContain(bad);
+      }
+    }
+  });
+
   it('treats empty strings as unset', () => {
     const c = loadConfig({ DATABASE_URL: '', PORT: '', MUNICLOUD_DATA_DIR: '', MUNICLOUD_APP_PASSWORD: '', MUNICLOUD_CURSOR_SECRET: '', MUNICLOUD_OWNER_ROLE: '' });
     expect(c).toMatchObject({ mode: 'embedded', port: 3000, dataDir: path.resolve('./data'), appPassword: undefined, cursorSecret: undefined, ownerRole: 'municloud_owner' });

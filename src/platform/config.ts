@@ -41,6 +41,8 @@ export interface Config {
   readonly trustedProxies: readonly string[];
   /** Key for signing pagination cursors; derived per data dir when unset. */
   readonly cursorSecret: string | undefined;
+  /** NATS server(s) with JetStream for the linkage relay (MUNICLOUD_NATS_URL); no relay when unset. */
+  readonly natsUrl: string | undefined;
 }
 
 const CELL_ID = /^[a-z][a-z0-9-]{0,30}$/;
@@ -125,5 +127,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: intFrom(env, 'MUNICLOUD_BODY_LIMIT_BYTES', 64 * 1024),
     cursorSecret: env.MUNICLOUD_CURSOR_SECRET || undefined,
     trustedProxies: trustedProxiesFrom(env.MUNICLOUD_TRUSTED_PROXIES),
+    natsUrl: natsUrlFrom(env.MUNICLOUD_NATS_URL),
   };
+}
+
+/** nats:// or tls:// URLs, comma-separated for a cluster. The message never repeats the value: it may carry credentials. */
+function natsUrlFrom(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  for (const part of text.split(',')) {
+    let url: URL;
+    try {
+      url = new URL(part.trim());
+    } catch {
+      throw new ConfigError('MUNICLOUD_NATS_URL must be nats:// or tls:// URLs, separated by commas');
+    }
+    if (url.protocol !== 'nats:' && url.protocol !== 'tls:') throw new ConfigError('MUNICLOUD_NATS_URL must be nats:// or tls:// URLs, separated by commas');
+  }
+  return text;
 }
