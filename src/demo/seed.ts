@@ -9,7 +9,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createAccount, listAccounts, type Account } from '../identity/accounts.js';
+import { createAccount, findAccountByLogin } from '../identity/accounts.js';
 import { requiresMfa, type Role } from '../identity/roles.js';
 import { provisionActiveTotp } from '../identity/mfa.js';
 import { base32Encode } from '../identity/totp.js';
@@ -154,13 +154,7 @@ export async function seedDemo(
  * hence the nil operator id), once.
  */
 async function subscribeDemoNhiSystem(platform: Platform, municipalityCode: string): Promise<void> {
-  let system: Account | undefined;
-  for (let after: { loginName: string; organizationCode: string } | undefined; !system; ) {
-    const page = await listAccounts(platform.control, { organizationCode: municipalityCode }, { limit: 200, after });
-    system = page.items.find((a) => a.loginName === 'nhi-system');
-    if (page.items.length < 200) break;
-    after = page.items.at(-1)!;
-  }
+  const system = await findAccountByLogin(platform.control, municipalityCode, 'nhi-system');
   if (!system) return;
   await inTenantTransaction(await platform.cells.poolFor(municipalityCode), municipalityCode, async (db) => {
     if ((await listSubscriptions(db, { consumer: system.id, limit: 1 })).total > 0) return;

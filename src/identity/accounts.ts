@@ -65,6 +65,12 @@ export async function createAccount(db: pg.Pool, input: NewAccount): Promise<Acc
   }
 }
 
+/** The account of this login name in the organization, if any. */
+export async function findAccountByLogin(db: pg.Pool, organizationCode: string, loginName: string): Promise<Account | null> {
+  const { rows } = await db.query<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM control.accounts WHERE organization_code = $1 AND login_name = $2`, [organizationCode, loginName]);
+  return rows[0] ? accountFrom(rows[0]) : null;
+}
+
 export async function findAccount(db: pg.Pool, id: string): Promise<Account | null> {
   const { rows } = await db.query<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM control.accounts WHERE id = $1`, [id]);
   return rows[0] ? accountFrom(rows[0]) : null;

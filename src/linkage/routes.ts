@@ -26,6 +26,7 @@ import {
   requestReplay,
   revokeSubscription,
   startWebhookAtFeedEnd,
+  waitingDeadLetters,
   subscriptionById,
   webhookState,
   type Subscription,
@@ -306,7 +307,7 @@ export function linkageRoutes(app: App, platform: Platform): void {
         const sub = await subscriptionById(db, request.params.id);
         if (!sub) throw new Problem('not_found');
         const state = await webhookState(db, sub.id);
-        const dead = sub.delivery === 'webhook' ? await deadLetters(db, sub.id, { includeDelivered: false, limit: 10_000 }) : [];
+        const waiting = sub.delivery === 'webhook' ? await waitingDeadLetters(db, sub.id) : 0;
         return {
           delivery: sub.delivery,
           cursor: state ? formatPosition(state.after) : null,
@@ -315,7 +316,7 @@ export function linkageRoutes(app: App, platform: Platform): void {
           nextAttemptAt: state?.nextAttemptAt ?? null,
           lastStatus: state?.lastStatus ?? null,
           lastError: state?.lastError ?? null,
-          deadLetters: dead.length,
+          deadLetters: waiting,
         };
       }),
   );

@@ -328,6 +328,12 @@ export async function deadLetters(db: pg.ClientBase, subscriptionId: string, opt
   return rows.map(deadFrom);
 }
 
+/** How many of a subscription's dead letters wait (not delivered since). */
+export async function waitingDeadLetters(db: pg.ClientBase, subscriptionId: string): Promise<number> {
+  const { rows } = await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM cell.linkage_dead_letters WHERE subscription_id = $1 AND state <> 'delivered'`, [subscriptionId]);
+  return Number(rows[0]!.n);
+}
+
 /** Asks for the dead letters to go out again (all, or those named); returns how many will. */
 export async function requestReplay(db: pg.ClientBase, subscriptionId: string, by: string, eventIds: readonly string[] | null): Promise<number> {
   const { rowCount } = await db.query(
