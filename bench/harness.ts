@@ -13,7 +13,13 @@ import pg from 'pg';
 import { loadConfig, type Config } from '../src/platform/config.js';
 import { startEmbeddedPostgres } from '../src/platform/embedded-postgres.js';
 import { createLogger } from '../src/platform/logger.js';
-import { migrateAll, type Databases } from '../src/platform/runtime.js';
+import { migrateAll, openPlatform, type Databases } from '../src/platform/runtime.js';
+import { buildServer, type Platform } from '../src/platform/http/server.js';
+import type { Logger } from 'pino';
+import { ROUTE_MODULES } from '../src/routes.js';
+import { generateSigner, type CheckpointSigner } from '../src/security/audit/signer.js';
+import { LocalKeystore } from '../src/security/keys/kms/local-keystore.js';
+import type { Kms } from '../src/security/keys/kms/kms.js';
 
 export type Cleanups = (() => Promise<void>)[];
 
@@ -159,4 +165,36 @@ export async function migratedPlatformDatabases(options: {
     embedded: null,
   };
   return { config, databases, migrated: await migrateAll(databases) };
+}
+
+/**
+ * The platform exactly as `municloud serve` builds it, on the bench's databases, listening on
+ * loopback, with a keep-alive HTTP client. A throwaway local keystore and audit signing key unless
+ * the bench brings its own (a kept population needs the same keys on the next run).
+ */
+export async function servePlatform(
+  cleanups: Cleanups,
+  config: Config,
+  databases: Databases,
+  log: Logger,
+  options: { maxSockets: number; kms?: Kms; auditSigner?: CheckpointSigner },
+): Promise<{ platform: Platform; port: number; agent: http.Agent }> {
+  let kms = options.kms;
+  if (!kms) {
+    const keystoreDir = await mkdtemp(path.join(os.tmpdir(), 'municloud-bench-kms-'));
+    cleanups.push(() => rm(keystoreDir, { recursive: true, force: true }));
+    const keystore = await LocalKeystore.open({ file: path.join(keystoreDir, 'keystore.json'), passphrase: 'bench keystore passphrase', scrypt: { N: 2 ** 14, r: 8, p: 1 } });
+    cleanups.push(() => keystore.close());
+    kms = keystore;
+  }
+  const open = await openPlatform(config, log, databases, { kms, auditSigner: options.auditSigner ?? generateSigner('municloud.bench/audit').signer });
+  cleanups.push(() => open.close());
+  const app = await buildServer(open.platform, ROUTE_MODULES);
+  cleanups.push(() => app.close());
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('the server has no TCP address');
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets });
+  cleanups.push(async () => agent.destroy());
+  return { platform: open.platform, port: address.port, agent };
 }

@@ -42,15 +42,10 @@ import { consumeSubscriptionFromJetStream, ensureStream, EVENT_STREAM, startJetS
 import { startLinkageWorker } from '../src/linkage/worker.js';
 import { inTenantTransaction, inTransaction } from '../src/platform/database.js';
 import { findFreePort } from '../src/platform/embedded-postgres.js';
-import { buildServer } from '../src/platform/http/server.js';
 import { createLogger } from '../src/platform/logger.js';
-import { openPlatform } from '../src/platform/runtime.js';
 import { loadSyntheticPopulation } from '../src/resident-register/population-load.js';
-import { ROUTE_MODULES } from '../src/routes.js';
 import { replaceZones } from '../src/security/access/network-zones.js';
-import { generateSigner } from '../src/security/audit/signer.js';
-import { LocalKeystore } from '../src/security/keys/kms/local-keystore.js';
-import { benchServer, databaseUrl, intEnv, migratedPlatformDatabases, out, request, runWithCleanup, step, withAdmin, type Cleanups } from './harness.js';
+import { benchServer, databaseUrl, intEnv, migratedPlatformDatabases, out, request, runWithCleanup, servePlatform, step, withAdmin, type Cleanups } from './harness.js';
 import { expectStatus, fmt } from './register-support.js';
 
 const RESIDENTS = intEnv('BENCH_LINKAGE_RESIDENTS', 20_000);
@@ -91,19 +86,7 @@ async function main(cleanups: Cleanups): Promise<void> {
     defaultCell: 'cell-1',
     roles: { ownerRole, appRole },
   });
-  const keystoreDir = await mkdtemp(path.join(os.tmpdir(), 'municloud-bench-kms-'));
-  cleanups.push(() => rm(keystoreDir, { recursive: true, force: true }));
-  const kms = await LocalKeystore.open({ file: path.join(keystoreDir, 'keystore.json'), passphrase: 'bench keystore passphrase', scrypt: { N: 2 ** 14, r: 8, p: 1 } });
-  cleanups.push(() => kms.close());
-  const open = await openPlatform(config, log, databases, { kms, auditSigner: generateSigner('municloud.bench/audit').signer });
-  cleanups.push(() => open.close());
-  const { platform } = open;
-  const app = await buildServer(platform, ROUTE_MODULES);
-  cleanups.push(() => app.close());
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const port = (app.server.address() as AddressInfo).port;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-  cleanups.push(async () => agent.destroy());
+  const { platform, port, agent } = await servePlatform(cleanups, config, databases, log, { maxSockets: 16 });
 
   await platform.cells.place(CODE, 'cell-1', null);
   await inTransaction(platform.control, (client) => replaceZones(client, CODE, [{ zone: 'my_number', cidr: '127.0.0.0/8' }]));

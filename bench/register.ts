@@ -51,21 +51,19 @@ import { provisionActiveTotp } from '../src/identity/mfa.js';
 import { totpAt } from '../src/identity/totp.js';
 import { inTenantTransaction, inTransaction } from '../src/platform/database.js';
 import { startEmbeddedPostgres } from '../src/platform/embedded-postgres.js';
-import { buildServer, type Platform } from '../src/platform/http/server.js';
+import type { Platform } from '../src/platform/http/server.js';
 import { createLogger } from '../src/platform/logger.js';
-import { openPlatform } from '../src/platform/runtime.js';
 import { todayInJapan } from '../src/resident-register/changes.js';
 import { loadSyntheticPopulation, type LoadReport } from '../src/resident-register/population-load.js';
 import type { Address, PersonInput } from '../src/resident-register/record.js';
 import { searchCriteria, type SearchCriteria } from '../src/resident-register/search.js';
 import { searchByTerms } from '../src/resident-register/store.js';
 import { generatePopulation, MAX_POPULATION } from '../src/resident-register/synthetic/index.js';
-import { ROUTE_MODULES } from '../src/routes.js';
 import { replaceZones } from '../src/security/access/network-zones.js';
 import { RECORD_AND_COUNT_VIEWS, setLimits } from '../src/security/access/leak-guard.js';
 import { ed25519Signer, generateSigner } from '../src/security/audit/signer.js';
 import { LocalKeystore } from '../src/security/keys/kms/local-keystore.js';
-import { benchServer, databaseUrl, intEnv, migratedPlatformDatabases, out, prng, request, runWithCleanup, step, withAdmin, type Cleanups } from './harness.js';
+import { benchServer, databaseUrl, intEnv, migratedPlatformDatabases, out, prng, request, runWithCleanup, servePlatform, step, withAdmin, type Cleanups } from './harness.js';
 import { benchCertificates, reportCertificates, type PdfReport } from './register-pdf.js';
 import { cpuSnapshot, stopping, watchDatabases, watchPostgresOf, whenIdle, expectStatus, fmt, median, ms, Pooled, range, roundOrder, runTimed, type Timed } from './register-support.js';
 
@@ -233,17 +231,7 @@ async function setUp(cleanups: Cleanups): Promise<Setup> {
   const kms = await LocalKeystore.open({ file: keystoreFile, passphrase, scrypt: { N: 2 ** 14, r: 8, p: 1 } });
   cleanups.push(() => kms.close());
   const auditSigner = KEEP_DIR ? ed25519Signer('municloud.bench/audit', secrets!.auditKeyPem) : generateSigner('municloud.bench/audit').signer;
-  const open = await openPlatform(config, log, databases, { kms, auditSigner });
-  cleanups.push(() => open.close());
-  const { platform } = open;
-  const app = await buildServer(platform, ROUTE_MODULES);
-  cleanups.push(() => app.close());
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('the server has no TCP address');
-  const port = address.port;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: Math.max(FILING_CONCURRENCY, SEARCH_CONCURRENCY) });
-  cleanups.push(async () => agent.destroy());
+  const { platform, port, agent } = await servePlatform(cleanups, config, databases, log, { maxSockets: Math.max(FILING_CONCURRENCY, SEARCH_CONCURRENCY), kms, auditSigner });
 
   // Runs first on Ctrl-C: no new requests, the load stops after its batch, and what is in flight ends
   // before the platform closes and the databases are dropped.

@@ -27,23 +27,16 @@
  * Exits non-zero only on errors, never on missing the target.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { createAccount } from '../src/identity/accounts.js';
 import { provisionActiveTotp } from '../src/identity/mfa.js';
 import { totpAt } from '../src/identity/totp.js';
 import { inTenantTransaction } from '../src/platform/database.js';
-import { buildServer } from '../src/platform/http/server.js';
 import { createLogger } from '../src/platform/logger.js';
-import { openPlatform } from '../src/platform/runtime.js';
-import { ROUTE_MODULES } from '../src/routes.js';
-import { LocalKeystore } from '../src/security/keys/kms/local-keystore.js';
-import { generateSigner } from '../src/security/audit/signer.js';
-import { benchServer, databaseUrl, intEnv, migratedPlatformDatabases, out, prng, request, runWithCleanup, step, withAdmin, type Cleanups } from './harness.js';
+import { benchServer, databaseUrl, intEnv, migratedPlatformDatabases, out, prng, request, runWithCleanup, servePlatform, step, withAdmin, type Cleanups } from './harness.js';
 
 // ---------------------------------------------------------------------------
 // Settings
@@ -423,21 +416,7 @@ async function run(cleanups: Cleanups): Promise<void> {
 
   // The platform, exactly as `municloud serve` builds it.
   // Keys are not on this read path; a throwaway local keystore satisfies the platform.
-  const keystoreDir = await mkdtemp(path.join(os.tmpdir(), 'municloud-bench-kms-'));
-  const kms = await LocalKeystore.open({ file: path.join(keystoreDir, 'keystore.json'), passphrase: 'bench keystore', scrypt: { N: 2 ** 14, r: 8, p: 1 } });
-  cleanups.push(() => rm(keystoreDir, { recursive: true, force: true }));
-  cleanups.push(() => kms.close());
-  const open = await openPlatform(config, log, databases, { kms, auditSigner: generateSigner('municloud.bench/audit').signer });
-  cleanups.push(() => open.close());
-  const { platform } = open;
-  const app = await buildServer(platform, ROUTE_MODULES);
-  cleanups.push(() => app.close());
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('the server has no TCP address');
-  const port = address.port;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  cleanups.push(async () => agent.destroy());
+  const { platform, port, agent } = await servePlatform(cleanups, config, databases, log, { maxSockets: CONCURRENCY });
 
   await platform.cells.place(TARGETS.rls, CELLS.rls, null);
   await platform.cells.place(TARGETS.norls, CELLS.norls, null);
