@@ -11,26 +11,16 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import type { CaseContext, IsolationCase, Probe } from '../../../test/isolation/case.js';
 import type { Session } from '../../../test/support/api.js';
-import type { Newcomer } from '../../resident-register/resident-register.isolation.js';
+import { moveInAlone, newcomers, type Newcomer } from '../../resident-register/resident-register.isolation.js';
 import { applyNhiEvents } from './consumer.js';
 import { NHI_REQUIRED_FIELDS, NHI_REQUIRED_TOPICS } from './register-events.js';
 
 const HEADERS = { 'municloud-purpose': 'nhi_eligibility' } as const;
 const FILING = { 'municloud-purpose': 'residency_change' } as const;
-const kanji = fc.constantFrom(...'山田川中佐藤高橋髙﨑崎渡辺邊斎齋'.split(''));
-const kana = fc.constantFrom(...'アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワンガザダバパ'.split(''));
-const person: fc.Arbitrary<Newcomer> = fc.record({
-  family: fc.array(kanji, { minLength: 1, maxLength: 3 }).map((k) => k.join('')),
-  given: fc.array(kanji, { minLength: 1, maxLength: 2 }).map((k) => k.join('')),
-  familyKana: fc.array(kana, { minLength: 2, maxLength: 6 }).map((k) => k.join('')),
-  givenKana: fc.array(kana, { minLength: 2, maxLength: 6 }).map((k) => k.join('')),
-  // Under 75 on the move-in date: a flagged newcomer of 75 or more is not insured by NHI.
-  dateOfBirth: fc.date({ min: new Date('1955-01-01'), max: new Date('2025-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
-  sex: fc.constantFrom('male' as const, 'female' as const),
-});
+// Under 75 on the move-in date: a flagged newcomer of 75 or more is not insured by NHI.
+const person: fc.Arbitrary<Newcomer> = newcomers({ bornFrom: '1955-01-01' });
 
 const HOME = { postalCode: null, prefecture: '東京都', municipality: '千代田区', town: '千代田一丁目', block: '1番1号', building: null };
-const FROM = { kind: 'domestic', address: { postalCode: null, prefecture: '北海道', municipality: '札幌市中央区', town: '北一条西二丁目', block: '1番地', building: null } };
 const FLAGS = { nationalHealthInsurance: true, lateStageElderlyMedical: false, longTermCare: false, nationalPension: false, childAllowance: false, electoralRoll: false };
 
 function expect2xx(res: { status: number; body: unknown }, what: string): void {
@@ -71,32 +61,7 @@ function ensureSettings(context: CaseContext): Promise<void> {
 
 async function create(session: Session, p: Newcomer, context: CaseContext): Promise<string> {
   await ensureSettings(context);
-  const res = await session.call(
-    'POST',
-    '/v1/resident-changes/move-in',
-    {
-      eventDate: '2026-04-01',
-      filedOn: '2026-04-02',
-      previousResidence: FROM,
-      household: { kind: 'new', address: HOME },
-      persons: [
-        {
-          name: { family: p.family, given: p.given, familyKana: p.familyKana, givenKana: p.givenKana },
-          dateOfBirth: p.dateOfBirth,
-          sex: p.sex,
-          relationship: '世帯主',
-          domicile: null,
-          myNumber: null,
-          residentCode: null,
-          flags: FLAGS,
-          foreign: null,
-        },
-      ],
-    },
-    FILING,
-  );
-  expect2xx(res, 'move-in');
-  const residentId = res.body.residents[0].id as string;
+  const { residentId } = await moveInAlone(session, p, HOME, FILING, FLAGS);
   // The membership comes from the linkage consumer, once the event is final on the server (other tests' transactions may hold it back a moment).
   for (let i = 0; i < 400; i++) {
     await applyNhiEvents(context.platform);

@@ -8,20 +8,10 @@
 import fc from 'fast-check';
 import type { IsolationCase, Probe } from '../../../test/isolation/case.js';
 import type { Session } from '../../../test/support/api.js';
-import { moveInAlone, type Newcomer } from '../resident-register.isolation.js';
+import { moveInAlone, newcomers, type Newcomer } from '../resident-register.isolation.js';
 
 const HEADERS = { 'municloud-purpose': 'certificate_issue' } as const;
-// Characters the certificate font draws (BIZ UDMincho has 髙 and 﨑 too).
-const kanji = fc.constantFrom(...'山田川中佐藤高橋髙﨑崎渡辺邊斎齋'.split(''));
-const kana = fc.constantFrom(...'アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワンガザダバパ'.split(''));
-const person: fc.Arbitrary<Newcomer> = fc.record({
-  family: fc.array(kanji, { minLength: 1, maxLength: 3 }).map((k) => k.join('')),
-  given: fc.array(kanji, { minLength: 1, maxLength: 2 }).map((k) => k.join('')),
-  familyKana: fc.array(kana, { minLength: 2, maxLength: 6 }).map((k) => k.join('')),
-  givenKana: fc.array(kana, { minLength: 2, maxLength: 6 }).map((k) => k.join('')),
-  dateOfBirth: fc.date({ min: new Date('1930-01-01'), max: new Date('2025-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
-  sex: fc.constantFrom('male' as const, 'female' as const),
-});
+const person: fc.Arbitrary<Newcomer> = newcomers();
 
 const ADDRESS = { postalCode: null, prefecture: '東京都', municipality: '千代田区', town: '千代田一丁目', block: '1番1号', building: null };
 
