@@ -54,6 +54,7 @@ import { deliveredEvents, eventEnvelope, type DeliveredEvent } from './feed.js';
 import type { FeedPosition } from './feed-position.js';
 import { eventById, eventsAfter, internalCursor, moveInternalCursor, subscriptionById, type StoredEvent } from './store.js';
 import { listenToOutboxes } from './outbox-listener.js';
+import { municipalitiesIn, type PassScope } from './pass-scope.js';
 import { runInBackground, type BackgroundLoop } from './worker.js';
 
 export const EVENT_STREAM = 'MUNICLOUD_EVENTS';
@@ -167,6 +168,8 @@ export interface RelayOptions {
   readonly batch?: number;
   /** Municipalities relayed at once; default 4. */
   readonly concurrency?: number;
+  /** The municipalities to look at (those whose outbox announced news); default all placed ones. */
+  readonly scope?: PassScope;
 }
 
 export interface RelayReport {
@@ -183,7 +186,7 @@ export interface RelayReport {
 /** One pass of the relay over every placed municipality. */
 export async function relayToJetStream(platform: Platform, js: JetStreamClient, options: RelayOptions = {}): Promise<RelayReport> {
   const report: RelayReport = { published: 0, duplicates: 0, waiting: [], failed: [] };
-  const queue = (await platform.cells.placements()).map((p) => p.municipalityCode);
+  const queue = await municipalitiesIn(platform, options.scope);
   const workers = Array.from({ length: Math.min(options.concurrency ?? 4, queue.length) }, async () => {
     for (let code = queue.shift(); code; code = queue.shift()) {
       try {
@@ -261,23 +264,23 @@ export function startJetStreamRelay(
   const loop = runInBackground(
     log,
     'jetstream relay pass',
-    async () => {
+    async (scope) => {
       // The client reconnects by itself once connected; until then each pass tries again.
       nc ??= await connect({ servers: options.url.split(','), name: 'municloud-jetstream-relay', maxReconnectAttempts: -1 });
       if (!js) {
         await ensureStream(await nc.jetstreamManager(), options);
         js = nc.jetstream();
       }
-      return (await relayToJetStream(platform, js, relay)).waiting.length > 0;
+      return (await relayToJetStream(platform, js, { ...relay, scope })).waiting.length > 0;
     },
-    options.idleMs,
+    { idleMs: options.idleMs },
     async () => {
       await listener.stop();
       if (nc && !nc.isClosed()) await nc.drain();
     },
   );
-  // A commit with events starts the next pass at once (commit-to-stream latency), the polling covers the rest.
-  const listener = listenToOutboxes(platform, log, () => loop.wake());
+  // A commit with events starts the next pass at once for its municipality (commit-to-stream latency); sweeps cover the rest.
+  const listener = listenToOutboxes(platform, log, (code) => loop.wake(code));
   return loop;
 }
 

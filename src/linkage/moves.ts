@@ -34,6 +34,7 @@ import {
 import { recordAction } from '../security/audit/record.js';
 import { registerTopic } from './catalogue.js';
 import { eventsAfter, internalCursor, moveInternalCursor } from './store.js';
+import { municipalitiesIn, type PassScope } from './pass-scope.js';
 
 export interface MoveOutRecordRequest {
   readonly fromMunicipality: string;
@@ -152,9 +153,9 @@ const NOTIFIER = 'move_in_notices';
  * idempotent and the cursor moves after it, so a crash at any point sends a
  * notice again at worst, never loses one.
  */
-export async function sendMoveInNotices(platform: Platform, options: { batch?: number } = {}): Promise<NoticeReport> {
+export async function sendMoveInNotices(platform: Platform, options: { batch?: number; scope?: PassScope } = {}): Promise<NoticeReport> {
   let noticed = 0;
-  for (const { municipalityCode } of await platform.cells.placements()) {
+  for (const municipalityCode of await municipalitiesIn(platform, options.scope)) {
     const pool = await platform.cells.poolFor(municipalityCode);
     for (;;) {
       const { events, after } = await inTenantTransaction(pool, municipalityCode, async (db) => {

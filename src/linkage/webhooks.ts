@@ -33,6 +33,7 @@ import { ENCRYPTED_COLUMNS } from '../security/keys/index.js';
 import { DEFAULT_POLICY, describeOutcome, nextDelayMs, verdictOf, type DeliveryOutcome, type DeliveryPolicy } from './delivery-policy.js';
 import { deliveredEvents } from './feed.js';
 import { SIGNATURE_HEADER, signDelivery } from './webhook-signature.js';
+import { municipalitiesIn, type PassScope } from './pass-scope.js';
 import {
   advanceWebhook,
   dueWebhooks,
@@ -62,6 +63,8 @@ export interface WebhookOptions {
   readonly concurrency?: number;
   /** Events one subscription may deliver in a pass before the others get their turn. */
   readonly eventsPerPass?: number;
+  /** The municipalities to look at (those whose outbox announced news); default all placed ones. */
+  readonly scope?: PassScope;
 }
 
 export interface PassReport {
@@ -75,7 +78,7 @@ export async function deliverDueWebhooks(platform: Platform, options: WebhookOpt
   const now = options.now ?? (() => new Date());
   const report: PassReport = { delivered: 0, failed: 0, deadLettered: 0 };
   const due: { municipalityCode: string; state: WebhookState }[] = [];
-  for (const { municipalityCode } of await platform.cells.placements()) {
+  for (const municipalityCode of await municipalitiesIn(platform, options.scope)) {
     const pool = await platform.cells.poolFor(municipalityCode);
     for (const state of await inTenantTransaction(pool, municipalityCode, (db) => dueWebhooks(db, now()))) due.push({ municipalityCode, state });
   }

@@ -1,8 +1,9 @@
 /**
  * The linkage work a server process does in the background: webhook
  * deliveries, move-in notices and the platform's own operations fed by
- * linkage (National Health Insurance's membership), a pass every half second
- * (sooner when a pass had work). Every process may run it: each unit of work
+ * linkage (National Health Insurance's membership): a pass for a municipality
+ * as soon as its outbox announces a commit, and over all of them every few
+ * seconds (pass-scope.ts). Every process may run it: each unit of work
  * is locked or idempotent (webhooks.ts, moves.ts,
  * operations/national-health-insurance/consumer.ts).
  */
@@ -12,41 +13,58 @@ import type { Platform } from '../platform/http/server.js';
 import { sendMoveInNotices } from './moves.js';
 import { listenToOutboxes } from './outbox-listener.js';
 import { deliverDueWebhooks, type WebhookOptions } from './webhooks.js';
+import type { PassScope } from './pass-scope.js';
 
 /**
- * Runs `pass` again and again until stopped: at once after a pass that had
- * work (it returns true), else after `idleMs`. A pass that throws is logged
- * by name (the error's name and code only) and the loop goes on.
+ * Runs `pass` again and again until stopped: at once when woken (for the
+ * municipalities named) or after a pass that had work (for all), else a full
+ * sweep every `sweepMs`. A pass that throws is logged by name (the error's
+ * name and code only) and the loop goes on.
  */
-export function runInBackground(log: Logger, what: string, pass: () => Promise<boolean>, idleMs = 500, onStop?: () => Promise<void>): BackgroundLoop {
+export function runInBackground(
+  log: Logger,
+  what: string,
+  pass: (scope: PassScope) => Promise<boolean>,
+  options: { idleMs?: number; sweepMs?: number } = {},
+  onStop?: () => Promise<void>,
+): BackgroundLoop {
+  const idleMs = options.idleMs ?? 500;
+  const sweepMs = options.sweepMs ?? 5000;
   let stopped = false;
   let wake: (() => void) | null = null;
-  // A wake-up during a pass makes the next one start at once (the pass may have read before the news).
-  let woken = false;
+  // News that arrives during a pass makes the next one start at once (the pass may have read before it).
+  let woken = new Set<string>();
+  let sweepDue = true;
+  let lastSweep = 0;
   const loop = (async () => {
     while (!stopped) {
+      const sweep = sweepDue || performance.now() - lastSweep >= sweepMs;
+      const scope: PassScope = sweep ? 'all' : woken;
+      woken = new Set();
+      sweepDue = false;
+      if (sweep) lastSweep = performance.now();
       let busy = false;
-      try {
-        busy = await pass();
-      } catch (err) {
-        log.error({ err: { name: (err as Error).name, code: (err as { code?: string }).code } }, `${what} failed`);
+      if (scope === 'all' || scope.size > 0) {
+        try {
+          busy = await pass(scope);
+        } catch (err) {
+          log.error({ err: { name: (err as Error).name, code: (err as { code?: string }).code } }, `${what} failed`);
+        }
       }
       if (stopped) break;
-      if (woken || busy) {
-        woken = false;
-        continue;
-      }
+      if (busy) sweepDue = true;
+      if (busy || woken.size > 0) continue;
       await new Promise<void>((resolve) => {
         wake = resolve;
         setTimeout(resolve, idleMs);
       });
       wake = null;
-      woken = false;
     }
   })();
   return {
-    wake() {
-      woken = true;
+    wake(municipalityCode?: string) {
+      if (municipalityCode) woken.add(municipalityCode);
+      else sweepDue = true;
       wake?.();
     },
     async stop() {
@@ -59,8 +77,8 @@ export function runInBackground(log: Logger, what: string, pass: () => Promise<b
 }
 
 export interface BackgroundLoop {
-  /** Starts the next pass now (new work arrived). */
-  wake(): void;
+  /** Starts the next pass now: for this municipality (its outbox has news), or for all. */
+  wake(municipalityCode?: string): void;
   stop(): Promise<void>;
 }
 
@@ -68,16 +86,16 @@ export function startLinkageWorker(platform: Platform, log: Logger, options: Web
   const loop = runInBackground(
     log,
     'linkage pass',
-    async () => {
-      const webhooks = await deliverDueWebhooks(platform, options);
-      const notices = await sendMoveInNotices(platform);
-      const nhi = await applyNhiEvents(platform);
+    async (scope) => {
+      const webhooks = await deliverDueWebhooks(platform, { ...options, scope });
+      const notices = await sendMoveInNotices(platform, { scope });
+      const nhi = await applyNhiEvents(platform, { scope });
       return webhooks.delivered + webhooks.deadLettered + notices.noticed + nhi.applied > 0;
     },
-    options.idleMs,
+    { idleMs: options.idleMs },
     async () => listener.stop(),
   );
-  // A commit with events starts the next pass at once; the polling stays for what a notification missed.
-  const listener = listenToOutboxes(platform, log, () => loop.wake());
+  // A commit with events starts the next pass at once for its municipality; sweeps cover what a notification missed.
+  const listener = listenToOutboxes(platform, log, (code) => loop.wake(code));
   return loop;
 }

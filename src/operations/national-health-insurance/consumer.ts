@@ -15,6 +15,7 @@
  * again (store.ts), should a cursor ever be set back. One process at a time
  * works on a municipality (a transaction advisory lock; the others skip it).
  */
+import { municipalitiesIn, type PassScope } from '../../linkage/pass-scope.js';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { deliveredEvents, type DeliveredEvent } from '../../linkage/feed.js';
@@ -35,6 +36,8 @@ import { applyMembershipEffects, membershipStates, nhiSettings } from './store.j
 const NHI_LOCK_CLASS = 4_815;
 
 export interface NhiPassOptions {
+  /** The municipalities to look at (those whose outbox announced news); default all placed ones. */
+  readonly scope?: PassScope;
   /** Events per municipality per pass (default 200); a municipality with more gets its next batch in the next pass. */
   readonly batch?: number;
   /**
@@ -81,7 +84,7 @@ export function subscriptionUnfit(sub: Subscription | null): SubscriptionUnfit[]
 export async function applyNhiEvents(platform: Platform, options: NhiPassOptions = {}): Promise<NhiPassReport> {
   const report: NhiPassReport = { applied: 0, acquired: 0, lost: 0, reopened: 0, failed: 0 };
   const runId = randomUUID();
-  for (const { municipalityCode } of await platform.cells.placements()) {
+  for (const municipalityCode of await municipalitiesIn(platform, options.scope)) {
     try {
       const done = await applyBatch(platform, municipalityCode, runId, options);
       report.applied += done.applied;
