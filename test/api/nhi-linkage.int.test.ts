@@ -131,7 +131,7 @@ describe('NHI settings', () => {
 
     const refused: [string, string][] = [
       ['00000000-0000-4000-8000-000000000000', 'not_found'],
-      [premium.body.id, 'not_nhi_eligibility'],
+      [premium.body.id, 'wrong_purpose'],
       [fewFields.body.id, 'fields_missing'],
       [fewTopics.body.id, 'topics_missing'],
       [webhook.body.id, 'webhook'],

@@ -131,8 +131,8 @@ export const TABLE_FIXTURES: Readonly<Record<string, (municipalityCode: string) 
           VALUES ($1, date_trunc('hour', now()), 0, 1) ON CONFLICT DO NOTHING`,
     args: [m],
   }),
-  nhi_settings: (m) => ({
-    sql: `INSERT INTO cell.nhi_settings (municipality_code, subscription_id) VALUES ($1, gen_random_uuid()) ON CONFLICT DO NOTHING`,
+  operation_feeds: (m) => ({
+    sql: `INSERT INTO cell.operation_feeds (municipality_code, consumer, subscription_id) VALUES ($1, 'national_health_insurance', gen_random_uuid()) ON CONFLICT DO NOTHING`,
     args: [m],
   }),
   nhi_members: (m) => ({

@@ -4,31 +4,20 @@
  * and reason codes), read by NHI's clerks and auditors from the My Number zone
  * under a declared legal purpose of the operation.
  */
-import type pg from 'pg';
 import { Type } from 'typebox';
-import { principalOf } from '../../identity/http.js';
 import type { Role } from '../../identity/roles.js';
-import { formatPosition } from '../../linkage/feed-position.js';
-import { internalCursorState, subscriptionById } from '../../linkage/store.js';
-import { fieldError, Problem, type Message } from '../../platform/errors.js';
+import { Problem } from '../../platform/errors.js';
 import { tenantOf, type App, type Platform } from '../../platform/http/server.js';
 import { Cursor, Limit, Page, Uuid } from '../../platform/http/schemas.js';
 import { recordAction } from '../../security/audit/record.js';
-import { subscriptionUnfit, type SubscriptionUnfit } from './consumer.js';
-import { MEMBER_REASONS, NHI_CONSUMER, NHI_REQUIRED_FIELDS, NHI_REQUIRED_TOPICS } from './register-events.js';
-import { listMemberships, membershipsOf, nhiSettings, setNhiSettings, type MemberListPosition } from './store.js';
+import { feedSettingsRoutes } from '../feed-settings-routes.js';
+import { NHI_FEED } from './consumer.js';
+import { MEMBER_REASONS } from './register-events.js';
+import { listMemberships, membershipsOf, type MemberListPosition } from './store.js';
 
 const TAGS = ['national-health-insurance'];
 const MY_NUMBER = { operation: 'national_health_insurance' } as const;
 const READERS: Role[] = ['clerk', 'auditor'];
-
-const SettingsSchema = Type.Object({
-  subscriptionId: Type.Union([Uuid, Type.Null()], { description: 'The subscription NHI reads the register with; null until set' }),
-  setBy: Type.Union([Uuid, Type.Null()]),
-  setAt: Type.Union([Type.String(), Type.Null()]),
-  position: Type.Union([Type.String(), Type.Null()], { description: 'The feed position applied through (<txid>.<seq>); null before the first event' }),
-  positionUpdatedAt: Type.Union([Type.String(), Type.Null()]),
-});
 
 const reasonCodes = Object.keys(MEMBER_REASONS).join(', ');
 const MembershipSchema = Type.Object({
@@ -42,76 +31,8 @@ const MembershipSchema = Type.Object({
   updatedAt: Type.String(),
 });
 
-const UNFIT_MESSAGES: Record<SubscriptionUnfit, Message> = {
-  not_found: { ja: 'この団体の連携の購読を指定してください。', en: "must be one of your municipality's linkage subscriptions" },
-  revoked: { ja: '取り消された購読は使えません。', en: 'the subscription has been revoked' },
-  not_nhi_eligibility: {
-    ja: '業務 national_health_insurance・利用目的 nhi_eligibility の購読を指定してください。',
-    en: 'must be a subscription of operation national_health_insurance for purpose nhi_eligibility',
-  },
-  webhook: { ja: 'Webhook で配信される購読は使えません。pull の購読を指定してください。', en: 'must be a pull subscription, not a webhook one' },
-  fields_missing: {
-    ja: `購読の項目に ${NHI_REQUIRED_FIELDS.join('・')} が必要です。`,
-    en: `the subscription must name the fields ${NHI_REQUIRED_FIELDS.join(', ')}`,
-  },
-  topics_missing: {
-    ja: `購読のイベントに ${NHI_REQUIRED_TOPICS.join('・')} が必要です。`,
-    en: `the subscription must take the topics ${NHI_REQUIRED_TOPICS.join(', ')}`,
-  },
-};
-
-async function settingsView(db: pg.ClientBase) {
-  const settings = await nhiSettings(db);
-  const cursor = await internalCursorState(db, NHI_CONSUMER);
-  return {
-    subscriptionId: settings?.subscriptionId ?? null,
-    setBy: settings?.setBy ?? null,
-    setAt: settings?.setAt ?? null,
-    position: cursor ? formatPosition(cursor.position) : null,
-    positionUpdatedAt: cursor?.updatedAt ?? null,
-  };
-}
-
 export function nhiRoutes(app: App, platform: Platform): void {
-  app.put(
-    '/v1/nhi/settings',
-    {
-      config: { access: { roles: ['municipal_admin'], tenant: true } },
-      schema: {
-        tags: TAGS,
-        summary:
-          'Set the linkage subscription NHI reads the register with: pull, operation national_health_insurance, purpose nhi_eligibility, with the fields and topics its rules need',
-        body: Type.Object({ subscriptionId: Uuid }, { additionalProperties: false }),
-        response: { 200: SettingsSchema },
-      },
-    },
-    async (request) => {
-      const principal = principalOf(request);
-      const { subscriptionId } = request.body;
-      return tenantOf(request).run(async (db) => {
-        const unfit = subscriptionUnfit(await subscriptionById(db, subscriptionId));
-        if (unfit.length > 0) throw new Problem('nhi_subscription_unfit', unfit.map((rule) => fieldError('body/subscriptionId', rule, UNFIT_MESSAGES[rule])));
-        await setNhiSettings(db, subscriptionId, principal.accountId);
-        // In the transaction: no entry, no change.
-        await recordAction(platform, request, 'settings_changed', {
-          records: [
-            { resource: 'nhi_settings', ids: [principal.organizationCode] },
-            { resource: 'linkage_subscriptions', ids: [subscriptionId] },
-          ],
-        });
-        return settingsView(db);
-      });
-    },
-  );
-
-  app.get(
-    '/v1/nhi/settings',
-    {
-      config: { access: { roles: ['municipal_admin', 'auditor'], tenant: true } },
-      schema: { tags: TAGS, summary: 'The subscription NHI reads the register with, and how far it has applied the feed', response: { 200: SettingsSchema } },
-    },
-    async (request) => tenantOf(request).run((db) => settingsView(db)),
-  );
+  feedSettingsRoutes(app, platform, NHI_FEED, { path: '/v1/nhi/settings', tags: TAGS, title: 'NHI', resource: 'nhi_settings', unfitProblem: 'nhi_subscription_unfit' });
 
   app.get(
     '/v1/nhi/members',

@@ -1,5 +1,5 @@
 /**
- * NHI membership and settings in a cell (cell migration 0012). Every function
+ * NHI membership in a cell (cell migration 0012). Every function
  * takes a client from a tenant transaction: row-level security confines it to
  * one municipality, and the municipality code written is the transaction's own.
  * Dates are read as text (YYYY-MM-DD): a JavaScript Date would shift them by
@@ -7,27 +7,6 @@
  */
 import type pg from 'pg';
 import type { MembershipEffect, MembershipState } from './register-events.js';
-
-export interface NhiSettings {
-  readonly subscriptionId: string;
-  readonly setBy: string | null;
-  readonly setAt: string;
-}
-
-export async function nhiSettings(db: pg.ClientBase): Promise<NhiSettings | null> {
-  const { rows } = await db.query<{ subscription_id: string; set_by: string | null; set_at: Date }>('SELECT subscription_id, set_by, set_at FROM cell.nhi_settings');
-  const r = rows[0];
-  return r ? { subscriptionId: r.subscription_id, setBy: r.set_by, setAt: r.set_at.toISOString() } : null;
-}
-
-export async function setNhiSettings(db: pg.ClientBase, subscriptionId: string, setBy: string): Promise<NhiSettings> {
-  await db.query(
-    `INSERT INTO cell.nhi_settings (municipality_code, subscription_id, set_by) VALUES (cell.current_municipality(), $1, $2)
-     ON CONFLICT (municipality_code) DO UPDATE SET subscription_id = EXCLUDED.subscription_id, set_by = EXCLUDED.set_by, set_at = now()`,
-    [subscriptionId, setBy],
-  );
-  return (await nhiSettings(db))!;
-}
 
 export interface Membership {
   readonly residentId: string;
