@@ -1,14 +1,15 @@
 /**
  * The linkage work a server process does in the background: webhook
  * deliveries, move-in notices and the platform's own operations fed by
- * linkage (National Health Insurance's membership): a pass for a municipality
+ * linkage (operations/fed-operations.ts): a pass for a municipality
  * as soon as its outbox announces a commit, and over all of them every few
  * seconds (pass-scope.ts). Every process may run it: each unit of work
  * is locked or idempotent (webhooks.ts, moves.ts,
- * operations/national-health-insurance/consumer.ts).
+ * operations/fed-by-linkage.ts).
  */
 import type { Logger } from 'pino';
-import { applyNhiEvents } from '../operations/national-health-insurance/consumer.js';
+import { applyFedEvents } from '../operations/fed-by-linkage.js';
+import { FED_OPERATIONS } from '../operations/fed-operations.js';
 import type { Platform } from '../platform/http/server.js';
 import { sendMoveInNotices } from './moves.js';
 import { listenToOutboxes } from './outbox-listener.js';
@@ -89,8 +90,9 @@ export function startLinkageWorker(platform: Platform, log: Logger, options: Web
     async (scope) => {
       const webhooks = await deliverDueWebhooks(platform, { ...options, scope });
       const notices = await sendMoveInNotices(platform, { scope });
-      const nhi = await applyNhiEvents(platform, { scope });
-      return webhooks.delivered + webhooks.deadLettered + notices.noticed + nhi.applied > 0;
+      let applied = 0;
+      for (const op of FED_OPERATIONS) applied += (await applyFedEvents(platform, op, { scope })).applied;
+      return webhooks.delivered + webhooks.deadLettered + notices.noticed + applied > 0;
     },
     { idleMs: options.idleMs },
     async () => listener.stop(),

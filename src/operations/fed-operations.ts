@@ -1,0 +1,9 @@
+/**
+ * Every operation the platform feeds from the resident register through
+ * linkage, in one list: the linkage worker runs a pass of each
+ * (fed-by-linkage.ts).
+ */
+import type { FedOperation } from './fed-by-linkage.js';
+import { NHI_FEED } from './national-health-insurance/consumer.js';
+
+export const FED_OPERATIONS: readonly FedOperation<Record<string, number>>[] = [NHI_FEED];
