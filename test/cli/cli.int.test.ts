@@ -4,77 +4,21 @@
  * cannot see each other's data; a restart keeps everything; the other commands
  * work beside it and refuse bad codes.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { execFile } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { base32Decode } from '../../src/identity/totp.js';
-import { findFreePort } from '../../src/platform/embedded-postgres.js';
 import { generatePopulation } from '../../src/resident-register/synthetic/index.js';
-import { freshTotp } from '../support/api.js';
+import { BIN, login as demoLogin, startServer as startCliServer, stopServer, type Server } from '../support/cli-server.js';
 
 const run = promisify(execFile);
-const BIN = path.resolve('bin/municloud.js');
 let dataDir: string;
 let env: NodeJS.ProcessEnv;
 
-interface Server {
-  child: ChildProcess;
-  baseUrl: string;
-  logins: { org: string; login: string; password: string; totp?: string }[];
-}
-
-async function startServer(): Promise<Server> {
-  const port = await findFreePort();
-  const child = spawn(process.execPath, [BIN, 'serve', '--demo', '--port', String(port)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 90_000);
-    child.on('exit', (code) => reject(new Error(`server exited ${code}:\n${out}`)));
-    const poll = setInterval(() => {
-      if (out.includes('API docs:')) {
-        clearInterval(poll);
-        clearTimeout(timer);
-        resolve();
-      }
-    }, 100);
-  });
-  const logins = [...out.matchAll(/^\s+(\d{6}) \S+\s+(\S+)\s+(\S+)\s+\([^)]*\)(?: totp:([A-Z2-7]+))?$/gm)].map((m) => ({
-    org: m[1]!,
-    login: m[2]!,
-    password: m[3]!,
-    ...(m[4] ? { totp: m[4] } : {}),
-  }));
-  return { child, baseUrl: `http://127.0.0.1:${port}`, logins };
-}
-
-async function stopServer(server: Server): Promise<number | null> {
-  const exited = new Promise<number | null>((resolve) => server.child.once('exit', (code) => resolve(code)));
-  server.child.kill('SIGTERM');
-  return exited;
-}
-
-async function post(server: Server, path: string, body: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${server.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: res.status, body: await res.json() };
-}
-
-/** Logs in as the demo prints it: password, then the authenticator code where the account has one. */
-async function login(server: Server, org: string, loginName: string): Promise<string> {
-  const entry = server.logins.find((l) => l.org === org && l.login === loginName)!;
-  const first = await post(server, '/v1/auth/login', { organizationCode: org, loginName, password: entry.password });
-  expect(first.status).toBe(200);
-  if (first.body.status !== 'mfa_required') return first.body.token;
-  expect(entry.totp).toBeTruthy();
-  const second = await post(server, '/v1/auth/login/mfa', { challenge: first.body.challenge, code: await freshTotp(base32Decode(entry.totp!)) });
-  expect(second.status).toBe(200);
-  return second.body.token;
-}
+const startServer = () => startCliServer(env);
+const login = (server: Server, org: string, loginName: string) => demoLogin(server, org, loginName);
 
 async function officeNames(server: Server, token: string): Promise<string[]> {
   const res = await fetch(`${server.baseUrl}/v1/offices`, { headers: { authorization: `Bearer ${token}` } });
