@@ -10,6 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLinkageWorker } from '../../src/linkage/worker.js';
+import { ageOutNhiMembers } from '../../src/operations/national-health-insurance/ageing.js';
 import { applyNhiEvents } from '../../src/operations/national-health-insurance/consumer.js';
 import { NHI_REQUIRED_FIELDS, NHI_REQUIRED_TOPICS } from '../../src/operations/national-health-insurance/register-events.js';
 import { call, CHIYODA, newSession, placeInMyNumberZone, SAPPORO, type Reply, type Session } from '../support/api.js';
@@ -392,5 +393,36 @@ describe('membership fed by linkage', () => {
     expect((await members()).find((m) => m.resident_id === id)).toMatchObject({ acquired_on: '2026-11-05', acquire_reason: 'move_in' });
     // Nothing read twice for the switch: the earlier memberships are as they were.
     expect((await members()).length).toBe(7);
+  });
+
+  it('closes the membership of someone who turns 75 on their birthday, once, and records it', async () => {
+    const res = await file('/v1/resident-changes/move-in', {
+      eventDate: '2026-11-10',
+      filedOn: '2026-11-10',
+      previousResidence: SAPPORO_ADDRESS,
+      household: { kind: 'new', address: HOME },
+      persons: [person('九郎', 'クロウ', '1952-03-15', '世帯主')],
+    });
+    const id = res.body.residents[0].id as string;
+    await applyUntil(async () => (await members()).some((m) => m.resident_id === id));
+    const agesOut = async () => (await adminQuery<{ on: string }>(tp, 'cell-a', `SELECT to_char(ages_out_on, 'YYYY-MM-DD') AS on FROM cell.nhi_members WHERE resident_id = $1`, [id]))[0]?.on;
+    expect(await agesOut()).toBe('2027-03-15');
+
+    // 23:59:59 on 14 March in Japan: not yet.
+    expect(await ageOutNhiMembers(tp.platform, { now: new Date('2027-03-14T14:59:59Z') })).toEqual({ closed: 0, failed: 0 });
+    expect((await members()).find((m) => m.resident_id === id)).toMatchObject({ lost_on: null });
+    // Midnight in Japan: the birthday. 後期高齢者医療 from that day, so NHI is lost on it.
+    expect(await ageOutNhiMembers(tp.platform, { now: new Date('2027-03-14T15:00:00Z') })).toEqual({ closed: 1, failed: 0 });
+    expect((await members()).find((m) => m.resident_id === id)).toMatchObject({ acquired_on: '2026-11-10', lost_on: '2027-03-15', lose_reason: 'late_stage_elderly' });
+    // Once a day; and a pass on a later day finds nothing more to close.
+    expect(await ageOutNhiMembers(tp.platform, { now: new Date('2027-03-15T01:00:00Z') })).toEqual({ closed: 0, failed: 0 });
+    expect(await ageOutNhiMembers(tp.platform, { now: new Date('2027-03-16T01:00:00Z') })).toEqual({ closed: 0, failed: 0 });
+
+    const changes = (await readAuditEntries<{ kind: string; purpose: string; actor: { roles: string[] }; records: { resource: string; ids: string[] }[] }>(tp)).filter(
+      (e) => e.kind === 'personal_data_change' && e.records.some((r) => r.resource === 'nhi_members'),
+    );
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).toMatchObject({ purpose: 'nhi_eligibility', actor: { roles: ['platform_operator'] } });
+    expect(changes[0]!.records).toEqual([{ resource: 'nhi_members', ids: [CHIYODA] }, { resource: 'residents', ids: [id] }]);
   });
 });

@@ -19,8 +19,8 @@ import { foldPersons, HistoryError } from '../../resident-register/history.js';
 import { openChange } from '../../resident-register/service.js';
 import { changesTouching } from '../../resident-register/store.js';
 import { applyFedEvents, LOCK_CLASSES, residentIdsOf, type FedOperation, type FedPassOptions, type FedPassReport } from '../fed-by-linkage.js';
-import { membershipEffects, NHI_CONSUMER, NHI_OPERATION, NHI_PURPOSE, NHI_REQUIRED_FIELDS, NHI_REQUIRED_TOPICS, type DeliveredResident } from './register-events.js';
-import { applyMembershipEffects, membershipStates } from './store.js';
+import { agesOutDates, membershipEffects, NHI_CONSUMER, NHI_OPERATION, NHI_PURPOSE, NHI_REQUIRED_FIELDS, NHI_REQUIRED_TOPICS, type DeliveredResident } from './register-events.js';
+import { applyMembershipEffects, membershipStates, setAgesOut } from './store.js';
 
 export type NhiPassReport = FedPassReport<{ acquired: number; lost: number; reopened: number }>;
 
@@ -46,6 +46,7 @@ export const NHI_FEED: FedOperation<{ acquired: number; lost: number; reopened: 
         { municipalityCode, prefectureName, memberships, ...(flagsBefore ? { flagsBefore } : {}) },
       );
       const applied = await applyMembershipEffects(db, event.id, effects);
+      await setAgesOut(db, agesOutDates({ kind: data.kind, eventDate: data.eventDate, residents }, { memberships }, effects));
       done.acquired += applied.acquired;
       done.lost += applied.lost;
       done.reopened += applied.reopened;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NO_FLAGS } from '../../resident-register/record.js';
 import {
+  agesOutDates,
   MEMBER_REASONS,
   membershipEffects,
   moveScope,
@@ -141,5 +142,33 @@ describe('what a register event does to NHI membership', () => {
     for (const reason of ['move_in', 'move_in_within_prefecture', 'return_from_abroad', 'birth', 'move_out', 'move_out_within_prefecture', 'move_abroad', 'death', 'correction_by_authority']) {
       expect(MEMBER_REASONS[reason], reason).toBeDefined();
     }
+  });
+});
+
+describe('the day a membership ends by age', () => {
+  const at = (memberships: Record<string, MembershipState>) => ({ memberships: new Map(Object.entries(memberships)) });
+
+  it('is the 75th birthday of everyone insured after the event, from the date of birth it delivers', () => {
+    const event: RegisterEventFacts = { kind: 'move_in', eventDate: '2026-04-01', residents: [resident('a', { dateOfBirth: '1980-05-05' }), resident('b', { dateOfBirth: '1952-02-29' })] };
+    const made = effects(event);
+    expect(agesOutDates(event, at({}), made)).toEqual([
+      { residentId: 'a', on: '2055-05-05' },
+      // Born on 29 February: 75 is attained at the end of 28 February in a common year, so the day is 1 March.
+      { residentId: 'b', on: '2027-03-01' },
+    ]);
+  });
+
+  it('moves with a corrected date of birth, and is not kept for a membership the event ends or for someone not insured', () => {
+    const corrected: RegisterEventFacts = { kind: 'correction_by_authority', eventDate: '2026-05-01', residents: [resident('a', { dateOfBirth: '1951-06-10' })] };
+    expect(agesOutDates(corrected, at({ a: open('2020-04-01') }), [])).toEqual([{ residentId: 'a', on: '2026-06-10' }]);
+    expect(agesOutDates(corrected, at({}), [])).toEqual([]);
+    const death: RegisterEventFacts = {
+      kind: 'death',
+      eventDate: '2026-05-01',
+      residents: [resident('a', { state: 'closed', closed: { reason: 'died', on: '2026-05-01', destination: null } as DeliveredResident['closed'] })],
+    };
+    const made = effects(death, { a: open('2020-04-01') });
+    expect(made).toContainEqual(expect.objectContaining({ op: 'lose', residentId: 'a' }));
+    expect(agesOutDates(death, at({ a: open('2020-04-01') }), made)).toEqual([]);
   });
 });

@@ -21,6 +21,7 @@ import {
   circumstancesFromRecord,
   eligibility,
   enrolmentChange,
+  lateStageElderlyStartDate,
   type AcquisitionReason,
   type EnrolmentEffect,
   type LossReason,
@@ -215,4 +216,20 @@ export function membershipEffects(event: RegisterEventFacts, context: EffectCont
     if ((open && open.householdId !== r.householdId) || reopened.has(r.id)) effects.push({ op: 'household', residentId: r.id, householdId: r.householdId });
   }
   return effects;
+}
+
+/**
+ * The day each membership open after the event ends by age (the 75th
+ * birthday: 後期高齢者医療, kept on the membership for the daily pass of
+ * ageing.ts), from the date of birth as the event delivers it: so a membership
+ * just opened gets its day, and a corrected date of birth moves it.
+ */
+export function agesOutDates(event: RegisterEventFacts, context: Pick<EffectContext, 'memberships'>, effects: readonly MembershipEffect[]): { residentId: string; on: string }[] {
+  const openAfter = new Set<string>();
+  for (const [id, m] of context.memberships) if (m.open) openAfter.add(id);
+  for (const e of effects) {
+    if (e.op === 'acquire' || e.op === 'reopen') openAfter.add(e.residentId);
+    else if (e.op === 'lose') openAfter.delete(e.residentId);
+  }
+  return event.residents.filter((r) => r.dateOfBirth && openAfter.has(r.id)).map((r) => ({ residentId: r.id, on: lateStageElderlyStartDate(r.dateOfBirth!) }));
 }

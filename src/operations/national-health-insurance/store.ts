@@ -145,3 +145,29 @@ export async function applyMembershipEffects(db: pg.ClientBase, eventId: string,
   }
   return done;
 }
+
+/** Keeps each open membership's day of ending by age (ageing.ts); writes only a change. */
+export async function setAgesOut(db: pg.ClientBase, dates: readonly { residentId: string; on: string }[]): Promise<void> {
+  if (dates.length === 0) return;
+  await db.query(
+    `UPDATE cell.nhi_members m SET ages_out_on = d.day, updated_at = now()
+       FROM unnest($1::uuid[], $2::date[]) AS d(resident_id, day)
+      WHERE m.resident_id = d.resident_id AND m.lost_on IS NULL AND m.ages_out_on IS DISTINCT FROM d.day`,
+    [dates.map((d) => d.residentId), dates.map((d) => d.on)],
+  );
+}
+
+/**
+ * Closes the open memberships whose holder has turned 75 by `today` (their
+ * ages_out_on has come), on that day, for reason late_stage_elderly; answers
+ * whose. Harmless when run again: only open memberships are closed.
+ */
+export async function closeAgedOutMemberships(db: pg.ClientBase, today: string): Promise<string[]> {
+  const { rows } = await db.query<{ resident_id: string }>(
+    `UPDATE cell.nhi_members SET lost_on = ages_out_on, lose_reason = 'late_stage_elderly', updated_at = now()
+      WHERE lost_on IS NULL AND ages_out_on <= $1::date AND ages_out_on >= acquired_on
+      RETURNING resident_id`,
+    [today],
+  );
+  return rows.map((r) => r.resident_id);
+}
