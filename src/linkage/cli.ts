@@ -1,12 +1,14 @@
 /**
- * `municloud linkage …`: the event catalogue, and `follow`, a receiving
- * system's client that keeps a subscription's feed in a JSON Lines file
- * (follow.ts). It talks to the API like any receiving system, with the
- * system's API token from MUNICLOUD_TOKEN (never an argument: the process
+ * `municloud linkage …`: the event catalogue; `follow`, a receiving system's
+ * client that keeps a subscription's feed in a JSON Lines file (follow.ts);
+ * and `daily-file`, which downloads a day's CSV file or lists the days
+ * (daily-file-client.ts). They talk to the API like any receiving system, with
+ * the system's API token from MUNICLOUD_TOKEN (never an argument: the process
  * list would show it).
  */
 import type { Command } from 'commander';
 import { EVENT_TYPES } from './catalogue.js';
+import { downloadDailyFile, listDailyFiles } from './daily-file-client.js';
 import { follow, FollowError } from './follow.js';
 
 export interface LinkageCliIo {
@@ -22,7 +24,7 @@ const positive = (what: string, max: number) => (text: string) => {
 };
 
 export function registerLinkageCommands(program: Command, io: LinkageCliIo): void {
-  const linkage = program.command('linkage').description('Linkage: the event catalogue, and following a subscription’s feed (docs/linkage.md)');
+  const linkage = program.command('linkage').description('Linkage: the event catalogue, following a subscription’s feed, its daily files (docs/linkage.md)');
 
   linkage
     .command('catalogue')
@@ -70,5 +72,31 @@ export function registerLinkageCommands(program: Command, io: LinkageCliIo): voi
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       }
+    });
+
+  linkage
+    .command('daily-file')
+    .description(
+      "Download a subscription's file of one day (CSV, UTF-8; docs/linkage.md, Daily file), written only once complete and checked against the server's counts; or --list the days available (token in MUNICLOUD_TOKEN)",
+    )
+    .requiredOption('--api <url>', 'the API base URL, e.g. https://municloud.example.lg.jp')
+    .requiredOption('--subscription <id>', 'the subscription (its consumer must be the token’s account)')
+    .option('--day <YYYY-MM-DD>', 'the day (Japan time) whose file to download')
+    .option('--out <file>', 'where to write it (default: the name the server suggests, in the current directory); replaced only by a complete file')
+    .option('--list', 'list the days whose file is available instead, newest first: day, events, when it closed')
+    .option('--limit <n>', 'with --list, how many days', positive('--limit', 3660), 31)
+    .action(async (opts: { api: string; subscription: string; day?: string; out?: string; list?: boolean; limit: number }) => {
+      const token = io.env.MUNICLOUD_TOKEN;
+      if (!token) throw new FollowError('set MUNICLOUD_TOKEN to the receiving system’s API token');
+      if (!/^https?:\/\//.test(opts.api)) throw new FollowError('--api must be an http(s) URL');
+      if ((opts.day === undefined) === (opts.list !== true)) throw new FollowError('give either --day YYYY-MM-DD or --list');
+      const client = { api: opts.api, subscription: opts.subscription, token };
+      const clientIo = { fetch: (url: string, init: { headers: Record<string, string> }) => fetch(url, init), progress: io.progress };
+      if (opts.list) {
+        for (const d of await listDailyFiles({ ...client, limit: opts.limit }, clientIo)) io.out(`${d.day}\t${d.events}\t${d.closedAt}\n`);
+        return;
+      }
+      const file = await downloadDailyFile({ ...client, day: opts.day!, ...(opts.out ? { out: opts.out } : {}) }, clientIo);
+      io.progress(`done: ${file.events} events in ${file.rows} rows of ${opts.day} written to ${file.path}`);
     });
 }

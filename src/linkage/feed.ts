@@ -19,6 +19,7 @@ import { foldPersons, HistoryError } from '../resident-register/history.js';
 import type { ResidentRecord } from '../resident-register/record.js';
 import { openChange } from '../resident-register/service.js';
 import { changesTouching } from '../resident-register/store.js';
+import type { RecordRef } from '../security/audit/entry.js';
 import { recordAction, recordGroups } from '../security/audit/record.js';
 import type { MunicipalityKeys } from '../security/keys/index.js';
 import { eventType } from './catalogue.js';
@@ -63,20 +64,28 @@ export async function readFeed(
   return tenant.run(async (db) => {
     const stored = await eventsAfter(db, after ?? FEED_START, sub.topics, limit);
     const items = await deliveredEvents(db, platform, tenant.municipalityCode, sub, stored);
-    if (items.length > 0) {
-      const residentIds = [...new Set(stored.flatMap((e) => (e.payload.residentIds as string[] | undefined) ?? []))];
-      // A page of 500 events names more ids than one entry holds: as many entries as it takes, each naming the subscription.
-      const groups = recordGroups(
-        [
-          { resource: 'resident_changes', ids: stored.map((e) => e.id) },
-          { resource: 'residents', ids: residentIds },
-        ],
-        [{ resource: 'linkage_subscriptions', ids: [sub.id] }],
-      );
-      for (const records of groups) await recordAction(platform, request, 'personal_data_export', { purpose: sub.purpose, records });
-    }
+    if (items.length > 0) await recordFeedExport(platform, request, sub, stored);
     return { items, nextCursor: items.at(-1)?.cursor ?? formatPosition(after ?? FEED_START) };
   });
+}
+
+/**
+ * Records a page of a subscription's events as delivered to its consumer: a
+ * `personal_data_export` with the subscription's purpose naming the changes
+ * and the residents (ids only). A page of 500 events names more ids than one
+ * entry holds: as many entries as it takes, each naming the subscription (and
+ * `also`, e.g. the day of a daily file).
+ */
+export async function recordFeedExport(platform: Platform, request: FastifyRequest, sub: Subscription, stored: readonly StoredEvent[], also: readonly RecordRef[] = []): Promise<void> {
+  const residentIds = [...new Set(stored.flatMap((e) => (e.payload.residentIds as string[] | undefined) ?? []))];
+  const groups = recordGroups(
+    [
+      { resource: 'resident_changes', ids: stored.map((e) => e.id) },
+      { resource: 'residents', ids: residentIds },
+    ],
+    [{ resource: 'linkage_subscriptions', ids: [sub.id] }, ...also],
+  );
+  for (const records of groups) await recordAction(platform, request, 'personal_data_export', { purpose: sub.purpose, records });
 }
 
 /** The events as the subscriber receives them (by pull or webhook): the envelope, ids, and the residents with the subscription's fields. */

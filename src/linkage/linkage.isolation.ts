@@ -1,4 +1,4 @@
-/** How the isolation suite exercises the linkage routes (test/isolation): subscriptions and their feeds. */
+/** How the isolation suite exercises the linkage routes (test/isolation): subscriptions, their feeds and daily files. */
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import type { IsolationCase } from '../../test/isolation/case.js';
@@ -59,6 +59,8 @@ export const linkageIsolation: IsolationCase<SubscriptionRecord> = {
     { method: 'GET', url: `/v1/linkage/subscriptions/${id}` },
     { method: 'GET', url: `/v1/linkage/feeds/${id}` },
     { method: 'GET', url: `/v1/linkage/feeds/${id}?after=0.0&limit=10` },
+    { method: 'GET', url: `/v1/linkage/feeds/${id}/daily-files?limit=5` },
+    { method: 'GET', url: `/v1/linkage/feeds/${id}/daily-files/2026-04-01` },
     { method: 'GET', url: `/v1/linkage/subscriptions/${id}/delivery` },
     { method: 'GET', url: `/v1/linkage/subscriptions/${id}/dead-letters?all=true` },
     { method: 'POST', url: `/v1/linkage/subscriptions/${id}/dead-letters/replay`, body: {} },

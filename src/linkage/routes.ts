@@ -1,9 +1,10 @@
 /**
  * Linkage over the API: the event catalogue (public), the municipality's
  * subscriptions (declared by its admin), and each subscription's pull feed
- * (read by the receiving system's account only).
+ * and daily files (read by the receiving system's account only).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import { findAccount } from '../identity/accounts.js';
 import { principalOf } from '../identity/http.js';
@@ -15,6 +16,7 @@ import { recordAction } from '../security/audit/record.js';
 import { EVENT_TYPES, eventType, TOPICS } from './catalogue.js';
 import { checkTerms, ENTITLEMENTS, RESIDENT_FIELDS, RESIDENT_FIELD_NAMES, SUBSCRIBING_OPERATIONS, type ResidentField, type TermsProblem } from './entitlements.js';
 import { consumersSubscription, readFeed } from './feed.js';
+import { openDailyFile } from './daily-files.js';
 import { WEBHOOK_SECRET } from './webhooks.js';
 import { requestMoveOutRecord } from './moves.js';
 import { ResidentSchema } from '../resident-register/schemas.js';
@@ -22,6 +24,7 @@ import { formatPosition, parsePosition } from './feed-position.js';
 import {
   deadLetters,
   insertSubscription,
+  listDays,
   listSubscriptions,
   requestReplay,
   revokeSubscription,
@@ -456,6 +459,78 @@ export function linkageRoutes(app: App, platform: Platform): void {
       const sub = await tenant.run((db) => consumersSubscription(db, request.params.id, principal.accountId));
       await admitFromMyNumberZone(platform, request, tenant.municipalityCode, sub.purpose);
       return readFeed(platform, request, tenant, sub, position, limit);
+    },
+  );
+
+  // The daily file (docs/linkage.md, "Daily file"): the same events as the feed, a day at a time, as CSV. Same access
+  // as the feed: the consumer's account only, from the My Number zone only, while the subscription stands. A webhook
+  // subscription's consumer may take it too, as it may read the feed: it is another channel of the same declared
+  // data to the same receiving system (e.g. to reconcile what the webhooks delivered).
+  const Day = (description: string) => Type.String({ format: 'date', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', maxLength: 10, description });
+
+  app.get(
+    '/v1/linkage/feeds/:id/daily-files',
+    {
+      config: { access: { roles: ['linkage_subscriber'], tenant: true } },
+      schema: {
+        tags: ['linkage'],
+        summary: "The days whose file is available (closed just after midnight, Japan time), newest first, with how many of the subscription's events each holds",
+        params: Type.Object({ id: Uuid }),
+        querystring: Type.Object(
+          {
+            before: Type.Optional(Day('Only days before this one (nextBefore of the previous page)')),
+            limit: Type.Integer({ minimum: 1, maximum: 366, default: 31 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            items: Type.Array(Type.Object({ day: Type.String(), events: Type.Integer(), closedAt: Type.String({ description: 'When the day was closed: its file holds what was final then' }) })),
+            nextBefore: Type.Union([Type.String(), Type.Null()], { description: 'Pass as ?before= for older days; null when there are none' }),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const tenant = tenantOf(request);
+      const sub = await tenant.run((db) => consumersSubscription(db, request.params.id, principal.accountId));
+      await admitFromMyNumberZone(platform, request, tenant.municipalityCode, sub.purpose);
+      const { before, limit } = request.query;
+      const items = await tenant.run((db) => listDays(db, sub.topics, before ?? null, limit));
+      return { items, nextBefore: items.length === limit ? items.at(-1)!.day : null };
+    },
+  );
+
+  app.get(
+    '/v1/linkage/feeds/:id/daily-files/:day',
+    {
+      // A HEAD would read and audit the first page without sending it.
+      exposeHeadRoute: false,
+      config: { access: { roles: ['linkage_subscriber'], tenant: true } },
+      schema: {
+        tags: ['linkage'],
+        summary:
+          "A day's file (text/csv; charset=utf-8): the subscription's events of the day's slice of the feed, one row per event and resident; municloud-event-count and municloud-row-count say what a complete file holds",
+        params: Type.Object({ id: Uuid, day: Day('A day in Japan, YYYY-MM-DD') }),
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const tenant = tenantOf(request);
+      const sub = await tenant.run((db) => consumersSubscription(db, request.params.id, principal.accountId));
+      await admitFromMyNumberZone(platform, request, tenant.municipalityCode, sub.purpose);
+      const file = await openDailyFile(platform, request, tenant, sub, request.params.day);
+      void reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${file.fileName}"`)
+        .header('cache-control', 'no-store')
+        .header('municloud-event-count', String(file.events))
+        .header('municloud-row-count', String(file.rows))
+        .header('municloud-day-closed-at', file.closedAt);
+      // Streamed a page at a time; an error after the first page destroys the stream, so the receiver sees a cut-off
+      // transfer (no final chunk), never a short file that ended cleanly.
+      return reply.send(Readable.from(file.body, { objectMode: false }));
     },
   );
 }

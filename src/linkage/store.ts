@@ -365,3 +365,128 @@ export async function settleReplay(db: pg.ClientBase, subscriptionId: string, ev
     [subscriptionId, eventId, outcome.attempts, outcome.status, outcome.error, outcome.dead],
   );
 }
+
+// ---------------------------------------------------------------------------
+// Day boundaries of the daily file (cell migration 0013)
+
+export interface DayBoundary {
+  readonly day: string;
+  /** xid8 as decimal text: the events of the day's file are below it. */
+  readonly horizon: string;
+}
+
+/** The advisory-lock class of day boundaries (the other key is a hash of the municipality code); 4_812–4_817 are taken. */
+const DAY_BOUNDARY_LOCK_CLASS = 4_820;
+
+/**
+ * Serialises the recorders of this municipality's boundaries until the
+ * transaction ends: each then reads the last boundary after the one before
+ * committed, so horizons never decrease with the day. Takes no transaction id.
+ */
+export async function lockDayBoundaries(db: pg.ClientBase): Promise<void> {
+  await db.query('SELECT pg_advisory_xact_lock($1, hashtext(cell.current_municipality()))', [DAY_BOUNDARY_LOCK_CLASS]);
+}
+
+export async function latestDayBoundary(db: pg.ClientBase): Promise<DayBoundary | null> {
+  const { rows } = await db.query<{ day: string; horizon: string }>(
+    `SELECT to_char(day, 'YYYY-MM-DD') AS day, horizon::text AS horizon FROM cell.linkage_day_boundaries ORDER BY day DESC LIMIT 1`,
+  );
+  return rows[0] ?? null;
+}
+
+/**
+ * Closes days: the missed ones at the previous boundary's horizon (nothing
+ * became final for them), `closing` at the feed's current horizon, the oldest
+ * transaction still running (never below the previous one). A day already
+ * recorded, by another process meanwhile, is left as it is. Returns how many
+ * rows were added.
+ */
+export async function insertDayBoundaries(db: pg.ClientBase, missed: readonly string[], closing: string): Promise<number> {
+  const { rowCount } = await db.query(
+    `WITH previous AS (SELECT coalesce((SELECT horizon FROM cell.linkage_day_boundaries ORDER BY day DESC LIMIT 1), '0'::xid8) AS horizon)
+     INSERT INTO cell.linkage_day_boundaries (municipality_code, day, horizon)
+     SELECT cell.current_municipality(), d.day,
+            CASE WHEN d.day = $2::date THEN greatest(pg_snapshot_xmin(pg_current_snapshot()), previous.horizon) ELSE previous.horizon END
+       FROM (SELECT unnest($1::date[]) AS day UNION ALL SELECT $2::date) AS d, previous
+     ON CONFLICT (municipality_code, day) DO NOTHING`,
+    [missed, closing],
+  );
+  return rowCount ?? 0;
+}
+
+/** The part of the feed that is a day's file: lower <= txid < upper. */
+export interface DayRange {
+  readonly day: string;
+  readonly lower: string;
+  readonly upper: string;
+  readonly closedAt: string;
+}
+
+/**
+ * A recorded day's range (from the previous recorded day's horizon, or the
+ * feed's start for the first); 'not_closed' when the day has no boundary yet,
+ * 'before_first' when it is before the first day recorded (it never will).
+ */
+export async function dayRange(db: pg.ClientBase, day: string): Promise<DayRange | 'not_closed' | 'before_first'> {
+  const { rows } = await db.query<{ upper: string; lower: string | null; recorded_at: Date }>(
+    `SELECT b.horizon::text AS upper, b.recorded_at,
+            (SELECT p.horizon::text FROM cell.linkage_day_boundaries p WHERE p.day < b.day ORDER BY p.day DESC LIMIT 1) AS lower
+       FROM cell.linkage_day_boundaries b WHERE b.day = $1::date`,
+    [day],
+  );
+  const r = rows[0];
+  if (r) return { day, lower: r.lower ?? '0', upper: r.upper, closedAt: r.recorded_at.toISOString() };
+  // Recorded days follow each other without a gap from the first on: a later one means this one is before the first.
+  const later = await db.query('SELECT 1 FROM cell.linkage_day_boundaries WHERE day > $1::date LIMIT 1', [day]);
+  return later.rows.length > 0 ? 'before_first' : 'not_closed';
+}
+
+/** How many events of these topics a day's file holds, and how many rows (one per resident named, one for an event naming none). */
+export async function countDayEvents(db: pg.ClientBase, range: DayRange, topics: readonly string[]): Promise<{ events: number; rows: number }> {
+  const { rows } = await db.query<{ events: string; rows: string }>(
+    `SELECT count(*)::text AS events,
+            coalesce(sum(CASE WHEN jsonb_typeof(o.payload->'residentIds') = 'array' THEN greatest(1, jsonb_array_length(o.payload->'residentIds')) ELSE 1 END), 0)::text AS rows
+       FROM cell.outbox o
+      WHERE o.txid >= $1::xid8 AND o.txid < $2::xid8 AND o.topic = ANY($3::text[])`,
+    [range.lower, range.upper, topics],
+  );
+  return { events: Number(rows[0]!.events), rows: Number(rows[0]!.rows) };
+}
+
+/** A page of a day's events after a position, in feed order (like eventsAfter, within the day's range). */
+export async function dayEventsAfter(db: pg.ClientBase, range: DayRange, after: FeedPosition, topics: readonly string[], limit: number): Promise<StoredEvent[]> {
+  const { rows } = await db.query<EventRowDb>(
+    // The range's upper bound was the oldest running transaction when the day closed, so every event below it is
+    // final; the feed's own bound is repeated only as a guard (it cannot be lower).
+    `SELECT o.txid::text AS txid, o.seq::text AS seq, o.id, o.topic, o.payload, o.created_at
+       FROM cell.outbox o
+      WHERE o.txid >= $1::xid8 AND o.txid < $2::xid8
+        AND (o.txid, o.seq) > ($3::xid8, $4::bigint)
+        AND o.txid < pg_snapshot_xmin(pg_current_snapshot())
+        AND o.topic = ANY($5::text[])
+      ORDER BY o.txid, o.seq
+      LIMIT $6`,
+    [range.lower, range.upper, after.txid, after.seq, topics, limit],
+  );
+  return rows.map(eventFrom);
+}
+
+export interface DaySummary {
+  readonly day: string;
+  readonly events: number;
+  readonly closedAt: string;
+}
+
+/** The recorded days before `before` (all when null), newest first, with how many events of these topics each file holds. */
+export async function listDays(db: pg.ClientBase, topics: readonly string[], before: string | null, limit: number): Promise<DaySummary[]> {
+  const { rows } = await db.query<{ day: string; events: string; recorded_at: Date }>(
+    `WITH b AS (SELECT day, horizon, recorded_at, lag(horizon) OVER (ORDER BY day) AS lower FROM cell.linkage_day_boundaries),
+          page AS (SELECT * FROM b WHERE $1::date IS NULL OR day < $1::date ORDER BY day DESC LIMIT $2)
+     SELECT to_char(page.day, 'YYYY-MM-DD') AS day, page.recorded_at,
+            (SELECT count(*) FROM cell.outbox o
+              WHERE o.txid >= coalesce(page.lower, '0'::xid8) AND o.txid < page.horizon AND o.topic = ANY($3::text[]))::text AS events
+       FROM page ORDER BY page.day DESC`,
+    [before, limit, topics],
+  );
+  return rows.map((r) => ({ day: r.day, events: Number(r.events), closedAt: r.recorded_at.toISOString() }));
+}

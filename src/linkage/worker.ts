@@ -10,7 +10,9 @@
 import type { Logger } from 'pino';
 import { applyFedEvents } from '../operations/fed-by-linkage.js';
 import { FED_OPERATIONS } from '../operations/fed-operations.js';
+import { ageOutNhiMembers } from '../operations/national-health-insurance/ageing.js';
 import type { Platform } from '../platform/http/server.js';
+import { recordDayBoundaries } from './daily-files.js';
 import { sendMoveInNotices } from './moves.js';
 import { listenToOutboxes } from './outbox-listener.js';
 import { deliverDueWebhooks, type WebhookOptions } from './webhooks.js';
@@ -92,6 +94,9 @@ export function startLinkageWorker(platform: Platform, log: Logger, options: Web
       const notices = await sendMoveInNotices(platform, { scope });
       let applied = 0;
       for (const op of FED_OPERATIONS) applied += (await applyFedEvents(platform, op, { scope })).applied;
+      // Turning 75 is no event: the first pass of each day in Japan closes those memberships (a query per municipality a day).
+      await ageOutNhiMembers(platform, { scope });
+      await recordDayBoundaries(platform, { scope, now: options.now });
       return webhooks.delivered + webhooks.deadLettered + notices.noticed + applied > 0;
     },
     { idleMs: options.idleMs },

@@ -166,6 +166,11 @@ export const PROBLEMS = {
     en: 'This subscription cannot feed National Health Insurance: check its operation, purpose (nhi_eligibility), delivery, fields and topics.',
   },
   subscription_revoked: { status: 410, ja: 'この連携の購読は取り消されています。', en: 'This subscription has been revoked.' },
+  daily_file_unavailable: {
+    status: 404,
+    ja: 'この日の連携ファイルはありません。日の締め（日本時間の午前0時過ぎ）がまだか、ファイルの提供開始前の日です。',
+    en: "There is no linkage file for this day: the day has not been closed yet (just after midnight, Japan time), or it is before the first day with a file.",
+  },
   history_inconsistent: {
     status: 500,
     ja: '異動履歴に不整合があります。管理者に連絡してください。',

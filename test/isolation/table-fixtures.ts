@@ -98,6 +98,10 @@ export const TABLE_FIXTURES: Readonly<Record<string, (municipalityCode: string) 
           VALUES ($1, gen_random_uuid(), 'fixture', 'child_allowance', 'child_allowance_eligibility', '{resident_register.birth}', '{}', gen_random_uuid(), gen_random_uuid())`,
     args: [m],
   }),
+  linkage_day_boundaries: (m) => ({
+    sql: `INSERT INTO cell.linkage_day_boundaries (municipality_code, day, horizon) VALUES ($1, '1999-01-01', '1') ON CONFLICT DO NOTHING`,
+    args: [m],
+  }),
   linkage_internal_cursors: (m) => ({
     sql: `INSERT INTO cell.linkage_internal_cursors (municipality_code, consumer) VALUES ($1, 'fixture') ON CONFLICT DO NOTHING`,
     args: [m],
