@@ -6,6 +6,7 @@ import { accountRoutes } from './identity/account-routes.js';
 import { authRoutes } from './identity/auth-routes.js';
 import { mfaRoutes } from './identity/mfa-routes.js';
 import { officeRoutes } from './offices/routes.js';
+import { childAllowanceRoutes } from './operations/child-allowance/routes.js';
 import { nhiRoutes } from './operations/national-health-insurance/routes.js';
 import { organizationRoutes } from './organizations/routes.js';
 import type { RouteModule } from './platform/http/server.js';
@@ -31,4 +32,5 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   certificateRoutes,
   linkageRoutes,
   nhiRoutes,
+  childAllowanceRoutes,
 ];

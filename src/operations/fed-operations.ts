@@ -3,7 +3,8 @@
  * linkage, in one list: the linkage worker runs a pass of each
  * (fed-by-linkage.ts).
  */
+import { CHILD_ALLOWANCE_FEED } from './child-allowance/consumer.js';
 import type { FedOperation } from './fed-by-linkage.js';
 import { NHI_FEED } from './national-health-insurance/consumer.js';
 
-export const FED_OPERATIONS: readonly FedOperation<Record<string, number>>[] = [NHI_FEED];
+export const FED_OPERATIONS: readonly FedOperation<Record<string, number>>[] = [NHI_FEED, CHILD_ALLOWANCE_FEED];

@@ -165,6 +165,16 @@ export const PROBLEMS = {
     ja: 'この連携の購読は国民健康保険の資格管理に使えません。業務・利用目的（nhi_eligibility）・配信方法・項目・イベントを確認してください。',
     en: 'This subscription cannot feed National Health Insurance: check its operation, purpose (nhi_eligibility), delivery, fields and topics.',
   },
+  child_allowance_subscription_unfit: {
+    status: 422,
+    ja: 'この連携の購読は児童手当に使えません。業務・利用目的（child_allowance_eligibility）・配信方法・項目・イベントを確認してください。',
+    en: 'This subscription cannot feed child allowance: check its operation, purpose (child_allowance_eligibility), delivery, fields and topics.',
+  },
+  child_allowance_claim_rejected: {
+    status: 422,
+    ja: '児童手当の認定請求を受け付けられません。請求者・請求日・児童を確認してください。',
+    en: 'The child allowance claim cannot be recorded: check the claimant, the claim date and the children.',
+  },
   subscription_revoked: { status: 410, ja: 'この連携の購読は取り消されています。', en: 'This subscription has been revoked.' },
   daily_file_unavailable: {
     status: 404,

@@ -73,6 +73,8 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
   'POST /v1/exports/:id/approve': { version: 1 },
   'POST /v1/exports/:id/reject': { version: 1 },
   'PUT /v1/nhi/settings': { subscriptionId: SOME_ID },
+  'PUT /v1/child-allowance/settings': { subscriptionId: SOME_ID },
+  'POST /v1/child-allowance/claims': { claimantId: SOME_ID, claimedOn: '2026-04-10', olderChildren: [{ dateOfBirth: '2005-05-01' }] },
   ...RESIDENT_REGISTER_BODIES,
 };
 
@@ -110,6 +112,8 @@ async function counts(): Promise<Record<string, number>> {
     ['certificate_issuers', tp.adminUrl('control'), 'control.certificate_issuers'],
     ['issued_certificates', tp.adminUrl('cell-a'), 'cell.issued_certificates'],
     ['certificate_counters', tp.adminUrl('cell-a'), 'cell.certificate_counters'],
+    ['child_allowance_claims', tp.adminUrl('cell-a'), 'cell.child_allowance_claims'],
+    ['child_allowance_claim_children', tp.adminUrl('cell-a'), 'cell.child_allowance_claim_children'],
   ] as const) {
     const c = new pg.Client({ connectionString: url });
     await c.connect();

@@ -144,4 +144,34 @@ export const TABLE_FIXTURES: Readonly<Record<string, (municipalityCode: string) 
           VALUES ($1, gen_random_uuid(), '2026-04-01', 'move_in', gen_random_uuid(), gen_random_uuid())`,
     args: [m],
   }),
+  child_allowance_residents: (m) => ({
+    sql: `INSERT INTO cell.child_allowance_residents (municipality_code, resident_id, household_id, relationship, date_of_birth, resident_since, last_event_id)
+          VALUES ($1, gen_random_uuid(), gen_random_uuid(), '子', '2020-01-01', '2026-04-01', gen_random_uuid())`,
+    args: [m],
+  }),
+  child_allowance_claims: (m) => ({
+    sql: `INSERT INTO cell.child_allowance_claims (municipality_code, id, claimant_id, household_id, claimed_on, start_month, recorded_by)
+          VALUES ($1, gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), '2026-04-10', '2026-05', gen_random_uuid())`,
+    args: [m],
+  }),
+  child_allowance_claim_children: (m) => ({
+    sql: `WITH c AS (INSERT INTO cell.child_allowance_claims (municipality_code, id, claimant_id, household_id, claimed_on, start_month, recorded_by)
+                     VALUES ($1, gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), '2026-04-10', '2026-05', gen_random_uuid())
+                     RETURNING municipality_code, id)
+          INSERT INTO cell.child_allowance_claim_children (municipality_code, id, claim_id, child_id, resident, date_of_birth, from_month)
+          SELECT municipality_code, gen_random_uuid(), id, gen_random_uuid(), true, '2020-01-01', '2026-05' FROM c`,
+    args: [m],
+  }),
+  child_allowance_revisions: (m) => ({
+    sql: `WITH c AS (INSERT INTO cell.child_allowance_claims (municipality_code, id, claimant_id, household_id, claimed_on, start_month, recorded_by)
+                     VALUES ($1, gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), '2026-04-10', '2026-05', gen_random_uuid())
+                     RETURNING municipality_code, id)
+          INSERT INTO cell.child_allowance_revisions (municipality_code, claim_id, change_id, cause, effective_month, amount_before, amount_after, children_paid, children_counted)
+          SELECT municipality_code, id, gen_random_uuid(), 'birth', '2026-07', 10000, 25000, 2, 2 FROM c`,
+    args: [m],
+  }),
+  child_allowance_applied_events: (m) => ({
+    sql: `INSERT INTO cell.child_allowance_applied_events (municipality_code, event_id) VALUES ($1, gen_random_uuid())`,
+    args: [m],
+  }),
 };
