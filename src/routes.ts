@@ -8,6 +8,7 @@ import { mfaRoutes } from './identity/mfa-routes.js';
 import { officeRoutes } from './offices/routes.js';
 import { childAllowanceRoutes } from './operations/child-allowance/routes.js';
 import { nhiRoutes } from './operations/national-health-insurance/routes.js';
+import { residentialTaxRoutes } from './operations/residential-tax/routes.js';
 import { organizationRoutes } from './organizations/routes.js';
 import type { RouteModule } from './platform/http/server.js';
 import { linkageRoutes } from './linkage/routes.js';
@@ -33,4 +34,5 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   linkageRoutes,
   nhiRoutes,
   childAllowanceRoutes,
+  residentialTaxRoutes,
 ];

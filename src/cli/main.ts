@@ -25,6 +25,8 @@ import { registerCertificateCommands, registerPopulationCommands } from '../resi
 import { PopulationLoadError } from '../resident-register/population-load.js';
 import { registerLinkageCommands } from '../linkage/cli.js';
 import { FollowError } from '../linkage/follow.js';
+import { AssessmentRunError } from '../operations/residential-tax/batch.js';
+import { IncomeImportError, registerResidentialTaxCommands } from '../operations/residential-tax/cli.js';
 import { startLinkageWorker } from '../linkage/worker.js';
 import { startJetStreamRelay } from '../linkage/jetstream.js';
 
@@ -252,6 +254,7 @@ export function buildCli(): Command {
   registerPopulationCommands(program, registerIo);
   registerCertificateCommands(program, registerIo);
   registerLinkageCommands(program, { out: (text) => process.stdout.write(text), progress, env: process.env });
+  registerResidentialTaxCommands(program, registerIo);
   return program;
 }
 
@@ -263,7 +266,7 @@ function describeFailure(err: unknown): string {
     const fields = err.fields.map((f) => `\n  ${f.field}: ${f.message.en} / ${f.message.ja}`).join('');
     return `error [${err.code}]: ${(err.detail ?? entry).en} / ${(err.detail ?? entry).ja}${fields}`;
   }
-  if (err instanceof ConfigError || err instanceof CliError || err instanceof MigrationError || err instanceof PopulationLoadError || err instanceof FollowError) return `error: ${err.message}`;
+  if (err instanceof ConfigError || err instanceof CliError || err instanceof MigrationError || err instanceof PopulationLoadError || err instanceof FollowError || err instanceof AssessmentRunError || err instanceof IncomeImportError) return `error: ${err.message}`;
   if ((err as { code?: string }).code === 'ECONNREFUSED') return 'error: cannot reach the database (check DATABASE_URL)';
   return `error: ${err instanceof Error ? err.message : String(err)}`;
 }

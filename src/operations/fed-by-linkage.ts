@@ -48,8 +48,11 @@ export interface FedOperation<Effects extends Record<string, number>> {
   applyBatch(batch: FedBatch): Promise<Effects>;
 }
 
-/** Advisory-lock classes in use, so that a new one does not collide: 4812–4814 the register and linkage, 4815 NHI. */
-export const LOCK_CLASSES = { nationalHealthInsurance: 4_815, childAllowance: 4_816, residentialTax: 4_817 } as const;
+/**
+ * Advisory-lock classes in use, so that a new one does not collide: 4812–4814 the register and linkage, 4815 NHI,
+ * 4816 child allowance, 4817 residential tax's feed, 4818 a residential tax assessment run (one per municipality and year).
+ */
+export const LOCK_CLASSES = { nationalHealthInsurance: 4_815, childAllowance: 4_816, residentialTax: 4_817, residentialTaxAssessment: 4_818 } as const;
 
 export interface FedBatch {
   readonly db: pg.ClientBase;

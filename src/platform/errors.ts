@@ -175,6 +175,16 @@ export const PROBLEMS = {
     ja: '児童手当の認定請求を受け付けられません。請求者・請求日・児童を確認してください。',
     en: 'The child allowance claim cannot be recorded: check the claimant, the claim date and the children.',
   },
+  residential_tax_subscription_unfit: {
+    status: 422,
+    ja: 'この連携の購読は個人住民税に使えません。業務・利用目的（tax_assessment）・配信方法・項目・イベントを確認してください。',
+    en: 'This subscription cannot feed the residential tax: check its operation, purpose (tax_assessment), delivery, fields and topics.',
+  },
+  residential_tax_income_rejected: {
+    status: 422,
+    ja: '所得資料を登録できません。指摘された資料を直してください（一括登録のどれも登録されていません）。',
+    en: 'The income records were refused: correct the items named (none of the batch was stored).',
+  },
   subscription_revoked: { status: 410, ja: 'この連携の購読は取り消されています。', en: 'This subscription has been revoked.' },
   daily_file_unavailable: {
     status: 404,

@@ -174,4 +174,24 @@ export const TABLE_FIXTURES: Readonly<Record<string, (municipalityCode: string) 
     sql: `INSERT INTO cell.child_allowance_applied_events (municipality_code, event_id) VALUES ($1, gen_random_uuid())`,
     args: [m],
   }),
+  residential_tax_roster: (m) => ({
+    sql: `INSERT INTO cell.residential_tax_roster (municipality_code, resident_id, resident_from, left_on, left_reason, household_id, date_of_birth, relationship, last_event_id)
+          VALUES ($1, gen_random_uuid(), '2000-04-01', '2001-01-15', 'moved_out', gen_random_uuid(), '1980-01-01', '世帯主', gen_random_uuid())`,
+    args: [m],
+  }),
+  residential_tax_income_records: (m) => ({
+    sql: `INSERT INTO cell.residential_tax_income_records (municipality_code, id, resident_id, fiscal_year, version, superseded_at, record_sealed)
+          VALUES ($1, gen_random_uuid(), gen_random_uuid(), 2026, 1, now(), '\\x00')`,
+    args: [m],
+  }),
+  residential_tax_runs: (m) => ({
+    sql: `INSERT INTO cell.residential_tax_runs (municipality_code, id, fiscal_year, number, living_cost_class, designated_city, rate_set_from, roster_total, finished_at)
+          VALUES ($1, gen_random_uuid(), 2001, 1 + (random() * 1000000)::int, 1, false, 2026, 0, now())`,
+    args: [m],
+  }),
+  residential_tax_assessments: (m) => ({
+    sql: `INSERT INTO cell.residential_tax_assessments (municipality_code, id, fiscal_year, resident_id, run_id, run_number, outcome)
+          VALUES ($1, gen_random_uuid(), 2001, gen_random_uuid(), gen_random_uuid(), 1, 'unreported')`,
+    args: [m],
+  }),
 };
