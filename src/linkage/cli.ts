@@ -6,6 +6,7 @@
  * the system's API token from MUNICLOUD_TOKEN (never an argument: the process
  * list would show it).
  */
+import { stopOnInterrupt } from '../cli/interrupt.js';
 import type { Command } from 'commander';
 import { EVENT_TYPES } from './catalogue.js';
 import { downloadDailyFile, listDailyFiles } from './daily-file-client.js';
@@ -47,12 +48,10 @@ export function registerLinkageCommands(program: Command, io: LinkageCliIo): voi
       if (!token) throw new FollowError('set MUNICLOUD_TOKEN to the receiving system’s API token');
       if (!/^https?:\/\//.test(opts.api)) throw new FollowError('--api must be an http(s) URL');
       const stop = new AbortController();
-      const onSignal = () => {
-        io.progress('stopping after the page in hand…');
+      const release = stopOnInterrupt(() => {
+        io.progress('stopping after the page in hand (Ctrl-C again to quit at once)…');
         stop.abort();
-      };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      });
       try {
         const written = await follow(
           { api: opts.api, subscription: opts.subscription, token, out: opts.out, once: opts.once === true, pollMs: opts.poll, limit: opts.limit },
@@ -69,8 +68,7 @@ export function registerLinkageCommands(program: Command, io: LinkageCliIo): voi
         );
         io.progress(`done: ${written} events written to ${opts.out}`);
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        release();
       }
     });
 

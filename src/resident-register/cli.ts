@@ -5,6 +5,7 @@
  * command resumes the load. `municloud certificates rotate-key` retires a
  * municipality's certificate signing key.
  */
+import { stopOnInterrupt } from '../cli/interrupt.js';
 import type { Command } from 'commander';
 import type { Platform } from '../platform/http/server.js';
 import { rotateCertificateSigningKey } from './certificates/service.js';
@@ -49,12 +50,10 @@ export function registerPopulationCommands(program: Command, io: RegisterCliIo):
     .option('--batch <residents>', 'residents per transaction', wholeNumber('--batch'), 2000)
     .action(async (opts: { municipality: string; size: number; seed: string; asOf?: string; batch: number }) => {
       const controller = new AbortController();
-      const interrupt = () => {
-        io.progress('stopping after the batch in flight (run the same command to resume)…');
+      const release = stopOnInterrupt(() => {
+        io.progress('stopping after the batch in flight (run the same command to resume; Ctrl-C again to quit at once)…');
         controller.abort();
-      };
-      process.once('SIGINT', interrupt);
-      process.once('SIGTERM', interrupt);
+      });
       const started = Date.now();
       const show = (p: LoadProgress) => {
         const seconds = (Date.now() - started) / 1000;
@@ -85,8 +84,7 @@ export function registerPopulationCommands(program: Command, io: RegisterCliIo):
         );
         if (!report.finished) process.exitCode = 130;
       } finally {
-        process.off('SIGINT', interrupt);
-        process.off('SIGTERM', interrupt);
+        release();
       }
     });
 }

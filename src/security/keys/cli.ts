@@ -7,6 +7,7 @@
  * environment (kms/from-env.ts, through openPlatform). The functions below take those as arguments,
  * so they can run inside another process too.
  */
+import { stopOnInterrupt } from '../../cli/interrupt.js';
 import type { Command } from 'commander';
 import pino from 'pino';
 import type pg from 'pg';
@@ -218,12 +219,10 @@ export function registerKeyCommands(program: Command, boot: KeyCommandBoot = boo
       const batchSize = Number(opts.batch);
       if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new KeyCommandError('--batch must be an integer from 1 to 10000');
       const controller = new AbortController();
-      const onSigint = () => {
-        if (controller.signal.aborted) process.exit(130);
+      const release = stopOnInterrupt(() => {
         io.err('stopping after the current batch (Ctrl-C again to quit at once; the job resumes where it stopped)');
         controller.abort();
-      };
-      process.on('SIGINT', onSigint);
+      });
       try {
         const report = await boot((ctx) => rewrapCommand(ctx, { municipalityCode: code, batchSize, signal: controller.signal, progress: io.err }));
         const total = report.columns.reduce((n, c) => n + c.rowsRewrapped, 0);
@@ -233,7 +232,7 @@ export function registerKeyCommands(program: Command, boot: KeyCommandBoot = boo
           process.exitCode = 130;
         } else io.out(`done: ${total} field(s) rewrapped, ${failed} could not be opened`);
       } finally {
-        process.off('SIGINT', onSigint);
+        release();
       }
     });
 
