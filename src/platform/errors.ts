@@ -165,6 +165,26 @@ export const PROBLEMS = {
     ja: 'この連携の購読は国民健康保険の資格管理に使えません。業務・利用目的（nhi_eligibility）・配信方法・項目・イベントを確認してください。',
     en: 'This subscription cannot feed National Health Insurance: check its operation, purpose (nhi_eligibility), delivery, fields and topics.',
   },
+  nhi_premium_rates_invalid: {
+    status: 422,
+    ja: '国民健康保険料の料率表を登録できません。指摘された料率を直してください（何も登録されていません）。',
+    en: 'The NHI rate table was refused: correct the entries named (nothing was stored).',
+  },
+  nhi_premium_rates_missing: {
+    status: 422,
+    ja: 'この年度の国民健康保険料の料率が設定されていません。団体管理者が料率表を設定してください。',
+    en: 'No NHI premium rates are set for this fiscal year: the municipal administrator sets the rate table.',
+  },
+  nhi_premium_household_incomplete: {
+    status: 422,
+    ja: '保険料の計算に必要な世帯の情報（世帯主・生年月日）が国民健康保険に届いていません。住民記録からの連携を確認してください。',
+    en: "NHI lacks what this household's premium needs (its head, a date of birth): check the linkage from the resident register.",
+  },
+  nhi_premium_unassessable: {
+    status: 422,
+    ja: 'この世帯の国民健康保険料を計算できません。指摘された項目を確認してください。',
+    en: "This household's NHI premium cannot be computed: see the fields named.",
+  },
   child_allowance_subscription_unfit: {
     status: 422,
     ja: 'この連携の購読は児童手当に使えません。業務・利用目的（child_allowance_eligibility）・配信方法・項目・イベントを確認してください。',

@@ -74,6 +74,19 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
   'POST /v1/exports/:id/approve': { version: 1 },
   'POST /v1/exports/:id/reject': { version: 1 },
   'PUT /v1/nhi/settings': { subscriptionId: SOME_ID },
+  'PUT /v1/nhi/premium-rates': {
+    levy: 'premium',
+    entries: [
+      {
+        fromFiscalYear: 2025,
+        untilFiscalYear: null,
+        medical: { incomeRateBp: 720, perCapita: 31000, perHousehold: 25000 },
+        support: { incomeRateBp: 260, perCapita: 10000, perHousehold: 8000 },
+        care: { incomeRateBp: 200, perCapita: 12000, perHousehold: 0 },
+        rounding: 'each_part',
+      },
+    ],
+  },
   'PUT /v1/child-allowance/settings': { subscriptionId: SOME_ID },
   'PUT /v1/residential-tax/settings': { subscriptionId: SOME_ID },
   'POST /v1/residential-tax/income-records': { records: [{ residentId: SOME_ID, fiscalYear: 2026, source: 'salary_report', income: { salary: 3000000 } }] },
@@ -115,6 +128,7 @@ async function counts(): Promise<Record<string, number>> {
     ['certificate_issuers', tp.adminUrl('control'), 'control.certificate_issuers'],
     ['issued_certificates', tp.adminUrl('cell-a'), 'cell.issued_certificates'],
     ['certificate_counters', tp.adminUrl('cell-a'), 'cell.certificate_counters'],
+    ['nhi_premium_rates', tp.adminUrl('cell-a'), 'cell.nhi_premium_rates'],
     ['child_allowance_claims', tp.adminUrl('cell-a'), 'cell.child_allowance_claims'],
     ['child_allowance_claim_children', tp.adminUrl('cell-a'), 'cell.child_allowance_claim_children'],
     ['residential_tax_income_records', tp.adminUrl('cell-a'), 'cell.residential_tax_income_records'],

@@ -144,6 +144,16 @@ export const TABLE_FIXTURES: Readonly<Record<string, (municipalityCode: string) 
           VALUES ($1, gen_random_uuid(), '2026-04-01', 'move_in', gen_random_uuid(), gen_random_uuid())`,
     args: [m],
   }),
+  nhi_people: (m) => ({
+    sql: `INSERT INTO cell.nhi_people (municipality_code, resident_id, household_id, date_of_birth, head_of_household, is_current, last_event_id)
+          VALUES ($1, gen_random_uuid(), gen_random_uuid(), '1980-01-01', true, true, gen_random_uuid())`,
+    args: [m],
+  }),
+  nhi_premium_rates: (m) => ({
+    sql: `INSERT INTO cell.nhi_premium_rates (municipality_code, version, levy, entries)
+          SELECT $1, coalesce(max(version), 0) + 1, 'premium', '[]' FROM cell.nhi_premium_rates WHERE municipality_code = $1`,
+    args: [m],
+  }),
   child_allowance_residents: (m) => ({
     sql: `INSERT INTO cell.child_allowance_residents (municipality_code, resident_id, household_id, relationship, date_of_birth, resident_since, last_event_id)
           VALUES ($1, gen_random_uuid(), gen_random_uuid(), '子', '2020-01-01', '2026-04-01', gen_random_uuid())`,
@@ -174,6 +184,7 @@ export const TABLE_FIXTURES: Readonly<Record<string, (municipalityCode: string) 
     sql: `INSERT INTO cell.child_allowance_applied_events (municipality_code, event_id) VALUES ($1, gen_random_uuid())`,
     args: [m],
   }),
+  // Residential tax: a period of residence, a superseded income record and an assessment of a run (sealed columns a dummy byte).
   residential_tax_roster: (m) => ({
     sql: `INSERT INTO cell.residential_tax_roster (municipality_code, resident_id, resident_from, left_on, left_reason, household_id, date_of_birth, relationship, last_event_id)
           VALUES ($1, gen_random_uuid(), '2000-04-01', '2001-01-15', 'moved_out', gen_random_uuid(), '1980-01-01', '世帯主', gen_random_uuid())`,

@@ -7,7 +7,8 @@
  * ../fed-by-linkage.ts (audit, cursor and effects in one transaction, one
  * process per municipality). What each event does is the pure rules' answer
  * (register-events.ts → eligibility.ts); every effect is harmless when applied
- * again (store.ts), should a cursor ever be set back.
+ * again (store.ts), should a cursor ever be set back. It also keeps the people
+ * each event names as they now stand (premium-store.ts), for the premium.
  */
 import type pg from 'pg';
 import type { StoredEvent } from '../../linkage/store.js';
@@ -19,6 +20,7 @@ import { foldPersons, HistoryError } from '../../resident-register/history.js';
 import { openChange } from '../../resident-register/service.js';
 import { changesTouching } from '../../resident-register/store.js';
 import { applyFedEvents, LOCK_CLASSES, residentIdsOf, type FedOperation, type FedPassOptions, type FedPassReport } from '../fed-by-linkage.js';
+import { recordPeople } from './premium-store.js';
 import { agesOutDates, membershipEffects, NHI_CONSUMER, NHI_OPERATION, NHI_PURPOSE, NHI_REQUIRED_FIELDS, NHI_REQUIRED_TOPICS, type DeliveredResident } from './register-events.js';
 import { applyMembershipEffects, membershipStates, setAgesOut } from './store.js';
 
@@ -47,6 +49,8 @@ export const NHI_FEED: FedOperation<{ acquired: number; lost: number; reopened: 
       );
       const applied = await applyMembershipEffects(db, event.id, effects);
       await setAgesOut(db, agesOutDates({ kind: data.kind, eventDate: data.eventDate, residents }, { memberships }, effects));
+      // Everyone the event names, as they now stand: the premium's head of household and dates of birth (premium-store.ts).
+      await recordPeople(db, event.id, residents);
       done.acquired += applied.acquired;
       done.lost += applied.lost;
       done.reopened += applied.reopened;

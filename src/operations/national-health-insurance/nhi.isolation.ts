@@ -4,8 +4,9 @@
  * consumer then opens; its id is the resident's. The municipality's admin
  * first declares the subscription NHI reads with and sets it (once per
  * municipality). Another municipality's member can be neither read nor found
- * in the listing (by household, open or not, page), answered exactly as an id
- * never insured.
+ * in the listing (by household, open or not, page), nor their household's
+ * premium, answered exactly as an id never insured. Each municipality's admin
+ * sets its own rate table.
  */
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
@@ -13,6 +14,7 @@ import type { CaseContext, IsolationCase, Probe } from '../../../test/isolation/
 import type { Session } from '../../../test/support/api.js';
 import { moveInAlone, newcomers, type Newcomer } from '../../resident-register/resident-register.isolation.js';
 import { applyNhiEvents } from './consumer.js';
+import { EXAMPLE_RATE_TABLE } from './premium.js';
 import { NHI_REQUIRED_FIELDS, NHI_REQUIRED_TOPICS } from './register-events.js';
 
 const HEADERS = { 'municloud-purpose': 'nhi_eligibility' } as const;
@@ -53,15 +55,22 @@ function ensureSettings(context: CaseContext): Promise<void> {
       expect2xx(sub, 'subscription');
       expect2xx(await admin.call('PUT', '/v1/nhi/settings', { subscriptionId: sub.body.id }), 'nhi settings');
       expect2xx(await admin.call('GET', '/v1/nhi/settings'), 'nhi settings read');
+      // The rate table (not personal data, but the municipality's own): each municipality sets and reads its own.
+      expect2xx(await admin.call('PUT', '/v1/nhi/premium-rates', { levy: 'premium', entries: EXAMPLE_RATE_TABLE.entries }), 'nhi rates');
+      expect2xx(await admin.call('GET', '/v1/nhi/premium-rates'), 'nhi rates read');
     })();
     setUp.set(admin.organizationCode, done);
   }
   return done;
 }
 
+/** Each member's household, for the premium probe (a record's id is its resident's). */
+const householdOf = new Map<string, string>();
+
 async function create(session: Session, p: Newcomer, context: CaseContext): Promise<string> {
   await ensureSettings(context);
-  const { residentId } = await moveInAlone(session, p, HOME, FILING, FLAGS);
+  const { residentId, householdId } = await moveInAlone(session, p, HOME, FILING, FLAGS);
+  householdOf.set(residentId, householdId);
   // The membership comes from the linkage consumer, once the event is final on the server (other tests' transactions may hold it back a moment).
   for (let i = 0; i < 400; i++) {
     await applyNhiEvents(context.platform);
@@ -84,6 +93,8 @@ export const nhiIsolation: IsolationCase<Newcomer> = {
     { method: 'GET', url: `/v1/nhi/members/${id}` },
     // A resident's id is no household's: the listing answers empty either way (coverage of the filter).
     { method: 'GET', url: `/v1/nhi/members?householdId=${id}` },
+    // The member's household (moved in on 2026-04-01): another municipality's answers as one nobody was insured in.
+    { method: 'GET', url: `/v1/nhi/households/${householdOf.get(id) ?? id}/premium?fiscalYear=2026` },
   ],
   searches: () => [
     { method: 'GET', url: '/v1/nhi/members?openOnly=true' },

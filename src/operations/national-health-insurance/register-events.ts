@@ -38,9 +38,11 @@ export const NHI_PURPOSE = 'nhi_eligibility';
  * The resident fields the rules need: the date of birth (birth, age 75), the
  * household, the record's state (who became a resident when, whose record was
  * closed, why and to where), the NHI flag, and where a newcomer came from (a
- * move within the prefecture or across it). `foreign` is used when given.
+ * move within the prefecture or across it); and the relationship to the head,
+ * because the premium is assessed on the head of household (世帯主, even one
+ * not insured: premium-people.ts). `foreign` is used when given.
  */
-export const NHI_REQUIRED_FIELDS: readonly ResidentField[] = ['dateOfBirth', 'householdId', 'state', 'flags', 'previousResidence'];
+export const NHI_REQUIRED_FIELDS: readonly ResidentField[] = ['dateOfBirth', 'householdId', 'relationship', 'state', 'flags', 'previousResidence'];
 
 /**
  * The topics the module must receive: each changes a membership or the
@@ -77,7 +79,7 @@ export const MEMBER_REASONS: Readonly<Record<string, { readonly ja: string; read
 
 /** A resident as the subscription delivers them: the id and the subscription's fields (any may be absent). */
 export type DeliveredResident = { readonly id: string } & Partial<
-  Pick<ResidentRecord, 'dateOfBirth' | 'householdId' | 'state' | 'residentSince' | 'closed' | 'flags' | 'foreign' | 'previousResidence'>
+  Pick<ResidentRecord, 'dateOfBirth' | 'householdId' | 'relationship' | 'state' | 'residentSince' | 'closed' | 'flags' | 'foreign' | 'previousResidence'>
 >;
 
 /** The data of a register event that the rules look at. */

@@ -2,7 +2,8 @@
  * National Health Insurance over the API: which linkage subscription feeds the
  * membership (the admin sets it), and the membership itself (資格: ids, dates
  * and reason codes), read by NHI's clerks and auditors from the My Number zone
- * under a declared legal purpose of the operation.
+ * under a declared legal purpose of the operation. The rates and premiums are
+ * in premium-routes.ts.
  */
 import { Type } from 'typebox';
 import type { Role } from '../../identity/roles.js';
@@ -12,6 +13,7 @@ import { Cursor, Limit, Page, Uuid } from '../../platform/http/schemas.js';
 import { recordAction } from '../../security/audit/record.js';
 import { feedSettingsRoutes } from '../feed-settings-routes.js';
 import { NHI_FEED } from './consumer.js';
+import { nhiPremiumRoutes } from './premium-routes.js';
 import { MEMBER_REASONS } from './register-events.js';
 import { listMemberships, membershipsOf, type MemberListPosition } from './store.js';
 
@@ -33,6 +35,8 @@ const MembershipSchema = Type.Object({
 
 export function nhiRoutes(app: App, platform: Platform): void {
   feedSettingsRoutes(app, platform, NHI_FEED, { path: '/v1/nhi/settings', tags: TAGS, title: 'NHI', resource: 'nhi_settings', unfitProblem: 'nhi_subscription_unfit' });
+  // The rate table and a household's premium (premium-routes.ts).
+  nhiPremiumRoutes(app, platform);
 
   app.get(
     '/v1/nhi/members',
