@@ -22,7 +22,9 @@ import { BATCH_OPERATOR_ID, loadSyntheticPopulation, PopulationLoadError } from 
 import { TOPICS } from '../linkage/catalogue.js';
 import { ENTITLEMENTS } from '../linkage/entitlements.js';
 import { insertSubscription, listSubscriptions } from '../linkage/store.js';
+import { setFeedSetting } from '../operations/fed-by-linkage.js';
 import { listZones, replaceZones } from '../security/access/network-zones.js';
+import { recordJobAction, type JobContext } from '../security/audit/record.js';
 import type { Platform } from '../platform/http/server.js';
 
 export interface DemoLogin {
@@ -86,13 +88,27 @@ async function placeLoopbackInMyNumberZone(platform: Platform, municipalityCode:
   });
 }
 
+/**
+ * The demo's receiving systems: one per operation the platform feeds from the
+ * register, each with a pull subscription to every change with the fields its
+ * purpose is entitled to, set as that operation module's source (so NHI
+ * memberships, the child allowance roster and the residential tax roster fill
+ * in as soon as the server runs).
+ */
+const DEMO_RECEIVING_SYSTEMS = [
+  { loginName: 'nhi-system', displayName: '国保システム', subscription: '国保システム（デモ）', operation: 'national_health_insurance', purpose: 'nhi_eligibility', consumer: 'national_health_insurance' },
+  { loginName: 'child-allowance-system', displayName: '児童手当システム', subscription: '児童手当システム（デモ）', operation: 'child_allowance', purpose: 'child_allowance_eligibility', consumer: 'child_allowance' },
+  { loginName: 'tax-system', displayName: '住民税システム', subscription: '住民税システム（デモ）', operation: 'residential_tax', purpose: 'tax_assessment', consumer: 'residential_tax' },
+] as const;
+
 const STAFF: readonly { loginName: string; displayName: string; roles: Role[] }[] = [
   { loginName: 'admin', displayName: '団体管理者', roles: ['municipal_admin'] },
   { loginName: 'clerk', displayName: '窓口職員', roles: ['clerk'] },
   { loginName: 'auditor', displayName: '監査担当', roles: ['auditor'] },
   { loginName: 'officer', displayName: '支援措置担当', roles: ['support_measure_officer'] },
-  // A receiving system: the National Health Insurance system, subscribed to the register's changes (docs/linkage.md).
-  { loginName: 'nhi-system', displayName: '国保システム', roles: ['linkage_subscriber'] },
+  // Receiving systems, each subscribed to the register's changes (docs/linkage.md); the platform's own
+  // operation modules read through the same subscriptions (DEMO_RECEIVING_SYSTEMS).
+  ...DEMO_RECEIVING_SYSTEMS.map((r) => ({ loginName: r.loginName, displayName: r.displayName, roles: ['linkage_subscriber'] as Role[] })),
 ];
 
 /**
@@ -131,7 +147,7 @@ export async function seedDemo(
       }
     });
     await placeLoopbackInMyNumberZone(platform, m.code);
-    await subscribeDemoNhiSystem(platform, m.code);
+    for (const system of DEMO_RECEIVING_SYSTEMS) await subscribeDemoSystem(platform, m.code, system);
     if (!(await certificateIssuer(platform.control, m.code))) await setCertificateIssuer(platform.control, m.code, { mayorTitle: m.mayor.title, mayorName: m.mayor.name });
     if (residents > 0) {
       // The same seed every time: a second run finds the load finished, an interrupted one resumes it.
@@ -149,25 +165,31 @@ export async function seedDemo(
 }
 
 /**
- * The demo's NHI system subscribes to every register change, with the fields
- * its eligibility work is entitled to. Declared by the demo (a platform job,
- * hence the nil operator id), once.
+ * A demo receiving system subscribes to every register change, with the
+ * fields its purpose is entitled to, and its operation module reads through
+ * that subscription. Declared by the demo (a platform job, hence the nil
+ * operator id) once, and recorded in the audit log like an admin's
+ * declaration.
  */
-async function subscribeDemoNhiSystem(platform: Platform, municipalityCode: string): Promise<void> {
-  const system = await findAccountByLogin(platform.control, municipalityCode, 'nhi-system');
-  if (!system) return;
+async function subscribeDemoSystem(platform: Platform, municipalityCode: string, system: (typeof DEMO_RECEIVING_SYSTEMS)[number]): Promise<void> {
+  const account = await findAccountByLogin(platform.control, municipalityCode, system.loginName);
+  if (!account) return;
   await inTenantTransaction(await platform.cells.poolFor(municipalityCode), municipalityCode, async (db) => {
-    if ((await listSubscriptions(db, { consumer: system.id, limit: 1 })).total > 0) return;
+    if ((await listSubscriptions(db, { consumer: account.id, limit: 1 })).total > 0) return;
+    const id = randomUUID();
     await insertSubscription(db, {
-      id: randomUUID(),
-      name: '国保システム（デモ）',
-      operation: 'national_health_insurance',
-      purpose: 'nhi_eligibility',
+      id,
+      name: system.subscription,
+      operation: system.operation,
+      purpose: system.purpose,
       topics: [...TOPICS],
-      fields: [...(ENTITLEMENTS.nhi_eligibility ?? [])],
-      consumerAccountId: system.id,
+      fields: [...(ENTITLEMENTS[system.purpose] ?? [])],
+      consumerAccountId: account.id,
       createdBy: BATCH_OPERATOR_ID,
     });
+    await setFeedSetting(db, system.consumer, id, BATCH_OPERATOR_ID);
+    const job: JobContext = { actor: { account: null, roles: ['platform_operator'], organization: DIGITAL_AGENCY_CODE }, source: { zone: 'operator', address: null }, runId: randomUUID() };
+    // In the transaction: no entry, no subscription.
+    await recordJobAction(platform, job, 'subscription_declared', { municipality: municipalityCode, purpose: system.purpose, records: [{ resource: 'linkage_subscriptions', ids: [id] }] });
   });
 }
-
