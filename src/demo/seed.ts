@@ -23,6 +23,7 @@ import { TOPICS } from '../linkage/catalogue.js';
 import { ENTITLEMENTS } from '../linkage/entitlements.js';
 import { insertSubscription, listSubscriptions } from '../linkage/store.js';
 import { setFeedSetting } from '../operations/fed-by-linkage.js';
+import { seedDemoOperations } from './operations.js';
 import { listZones, replaceZones } from '../security/access/network-zones.js';
 import { recordJobAction, type JobContext } from '../security/audit/record.js';
 import type { Platform } from '../platform/http/server.js';
@@ -160,6 +161,7 @@ export async function seedDemo(
         onProgress(`  keeps its earlier synthetic population`);
       }
     }
+    await seedDemoOperations(platform, m.code, onProgress);
   }
   return logins;
 }
