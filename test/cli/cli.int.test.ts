@@ -78,6 +78,18 @@ describe('municloud CLI on the embedded database', () => {
       const events = ((await feed.json()) as { items: { topic: string; data: { residents: { name: unknown; myNumber: unknown }[] } }[] }).items;
       expect(events[0]!.topic).toBe('resident_register.entry_by_authority');
       expect(events[0]!.data.residents[0]!.name).toBeTruthy();
+      // The demo assessed the residential tax of fiscal year 2026 from synthetic income: a clerk reads the notice data.
+      const clerk = await login(first, '131016', 'clerk');
+      const taxHeaders = { authorization: `Bearer ${clerk}`, 'municloud-purpose': 'tax_assessment' };
+      const assessed = (await (await fetch(`${first.baseUrl}/v1/residential-tax/assessments?fiscalYear=2026&outcome=assessed&limit=1`, { headers: taxHeaders })).json()) as {
+        items: { residentId: string }[];
+        total: number;
+      };
+      expect(assessed.total).toBeGreaterThan(1000);
+      const notice = (await (await fetch(`${first.baseUrl}/v1/residential-tax/assessments/${assessed.items[0]!.residentId}?fiscalYear=2026`, { headers: taxHeaders })).json()) as {
+        figures: { income: { total: number } };
+      };
+      expect(notice.figures.income.total).toBeGreaterThan(0);
       // The operator manages placement but reads no municipality's records.
       const operator = await login(first, '000001', 'operator');
       expect((await fetch(`${first.baseUrl}/v1/offices`, { headers: { authorization: `Bearer ${operator}` } })).status).toBe(403);
