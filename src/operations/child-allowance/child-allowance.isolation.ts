@@ -8,9 +8,9 @@
  * in the listing (by household, open or not, page), answered exactly as an id
  * that does not exist.
  */
-import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import type { CaseContext, IsolationCase, Probe } from '../../../test/isolation/case.js';
+import { expect2xx, operationFeedSetUp } from '../../../test/isolation/operation-feed.js';
 import type { Session } from '../../../test/support/api.js';
 import { newcomers, type Newcomer } from '../../resident-register/resident-register.isolation.js';
 import { applyChildAllowanceEvents } from './consumer.js';
@@ -30,41 +30,16 @@ const HOME = { postalCode: null, prefecture: '東京都', municipality: '千代�
 const PREVIOUS = { kind: 'domestic', address: { postalCode: null, prefecture: '北海道', municipality: '札幌市中央区', town: '北一条西二丁目', block: '1番地', building: null } };
 const FLAGS = { nationalHealthInsurance: false, lateStageElderlyMedical: false, longTermCare: false, nationalPension: false, childAllowance: true, electoralRoll: false };
 
-function expect2xx(res: { status: number; body: unknown }, what: string): void {
-  if (res.status < 200 || res.status > 299) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
-}
 
 /** The admin declares the module's subscription for a receiving-system account and sets it: once per municipality. */
-const setUp = new Map<string, Promise<void>>();
-function ensureSettings(context: CaseContext): Promise<void> {
-  const admin = context.as('municipal_admin');
-  let done = setUp.get(admin.organizationCode);
-  if (!done) {
-    done = (async () => {
-      const account = await admin.call('POST', '/v1/accounts', {
-        organizationCode: admin.organizationCode,
-        loginName: `ca-${randomBytes(4).toString('hex')}`,
-        displayName: '児童手当システム',
-        roles: ['linkage_subscriber'],
-        password: randomBytes(18).toString('base64url'),
-      });
-      expect2xx(account, 'consumer account');
-      const sub = await admin.call('POST', '/v1/linkage/subscriptions', {
-        name: '児童手当',
-        operation: 'child_allowance',
-        purpose: 'child_allowance_eligibility',
-        topics: CHILD_ALLOWANCE_REQUIRED_TOPICS,
-        fields: CHILD_ALLOWANCE_REQUIRED_FIELDS,
-        consumerAccountId: account.body.id,
-      });
-      expect2xx(sub, 'subscription');
-      expect2xx(await admin.call('PUT', '/v1/child-allowance/settings', { subscriptionId: sub.body.id }), 'child allowance settings');
-      expect2xx(await admin.call('GET', '/v1/child-allowance/settings'), 'child allowance settings read');
-    })();
-    setUp.set(admin.organizationCode, done);
-  }
-  return done;
-}
+const ensureSettings = operationFeedSetUp({
+  operation: 'child_allowance',
+  purpose: 'child_allowance_eligibility',
+  topics: CHILD_ALLOWANCE_REQUIRED_TOPICS,
+  fields: CHILD_ALLOWANCE_REQUIRED_FIELDS,
+  settingsPath: '/v1/child-allowance/settings',
+  systemName: '児童手当システム',
+});
 
 const filed = (p: Newcomer, relationship: string) => ({
   name: { family: p.family, given: p.given, familyKana: p.familyKana, givenKana: p.givenKana },

@@ -8,9 +8,9 @@
  * premium, answered exactly as an id never insured. Each municipality's admin
  * sets its own rate table.
  */
-import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import type { CaseContext, IsolationCase, Probe } from '../../../test/isolation/case.js';
+import { expect2xx, operationFeedSetUp } from '../../../test/isolation/operation-feed.js';
 import type { Session } from '../../../test/support/api.js';
 import { moveInAlone, newcomers, type Newcomer } from '../../resident-register/resident-register.isolation.js';
 import { applyNhiEvents } from './consumer.js';
@@ -25,44 +25,21 @@ const person: fc.Arbitrary<Newcomer> = newcomers({ bornFrom: '1955-01-01' });
 const HOME = { postalCode: null, prefecture: '東京都', municipality: '千代田区', town: '千代田一丁目', block: '1番1号', building: null };
 const FLAGS = { nationalHealthInsurance: true, lateStageElderlyMedical: false, longTermCare: false, nationalPension: false, childAllowance: false, electoralRoll: false };
 
-function expect2xx(res: { status: number; body: unknown }, what: string): void {
-  if (res.status < 200 || res.status > 299) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
-}
 
-/** The admin declares NHI's subscription for a receiving-system account and sets it: once per municipality. */
-const setUp = new Map<string, Promise<void>>();
-function ensureSettings(context: CaseContext): Promise<void> {
-  const admin = context.as('municipal_admin');
-  let done = setUp.get(admin.organizationCode);
-  if (!done) {
-    done = (async () => {
-      const account = await admin.call('POST', '/v1/accounts', {
-        organizationCode: admin.organizationCode,
-        loginName: `nhi-${randomBytes(4).toString('hex')}`,
-        displayName: '国保システム',
-        roles: ['linkage_subscriber'],
-        password: randomBytes(18).toString('base64url'),
-      });
-      expect2xx(account, 'consumer account');
-      const sub = await admin.call('POST', '/v1/linkage/subscriptions', {
-        name: '国保（資格）',
-        operation: 'national_health_insurance',
-        purpose: 'nhi_eligibility',
-        topics: NHI_REQUIRED_TOPICS,
-        fields: NHI_REQUIRED_FIELDS,
-        consumerAccountId: account.body.id,
-      });
-      expect2xx(sub, 'subscription');
-      expect2xx(await admin.call('PUT', '/v1/nhi/settings', { subscriptionId: sub.body.id }), 'nhi settings');
-      expect2xx(await admin.call('GET', '/v1/nhi/settings'), 'nhi settings read');
-      // The rate table (not personal data, but the municipality's own): each municipality sets and reads its own.
-      expect2xx(await admin.call('PUT', '/v1/nhi/premium-rates', { levy: 'premium', entries: EXAMPLE_RATE_TABLE.entries }), 'nhi rates');
-      expect2xx(await admin.call('GET', '/v1/nhi/premium-rates'), 'nhi rates read');
-    })();
-    setUp.set(admin.organizationCode, done);
-  }
-  return done;
-}
+/** The admin declares NHI's subscription for a receiving-system account and sets it, and sets the rate table: once per municipality. */
+const ensureSettings = operationFeedSetUp({
+  operation: 'national_health_insurance',
+  purpose: 'nhi_eligibility',
+  topics: NHI_REQUIRED_TOPICS,
+  fields: NHI_REQUIRED_FIELDS,
+  settingsPath: '/v1/nhi/settings',
+  systemName: '国保システム',
+  async more(admin) {
+    // The rate table (not personal data, but the municipality's own): each municipality sets and reads its own.
+    expect2xx(await admin.call('PUT', '/v1/nhi/premium-rates', { levy: 'premium', entries: EXAMPLE_RATE_TABLE.entries }), 'nhi rates');
+    expect2xx(await admin.call('GET', '/v1/nhi/premium-rates'), 'nhi rates read');
+  },
+});
 
 /** Each member's household, for the premium probe (a record's id is its resident's). */
 const householdOf = new Map<string, string>();

@@ -8,9 +8,9 @@
  * the listing or the runs, nor given an income record: answered exactly as an
  * id never resident here.
  */
-import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import type { CaseContext, IsolationCase, Probe } from '../../../test/isolation/case.js';
+import { expect2xx, operationFeedSetUp } from '../../../test/isolation/operation-feed.js';
 import type { Session } from '../../../test/support/api.js';
 import { newcomers, type Newcomer } from '../../resident-register/resident-register.isolation.js';
 import { assessMunicipality } from './batch.js';
@@ -27,43 +27,18 @@ const HOME = { postalCode: null, prefecture: '東京都', municipality: '千代�
 const PREVIOUS = { kind: 'domestic', address: { postalCode: null, prefecture: '北海道', municipality: '札幌市中央区', town: '北一条西二丁目', block: '1番地', building: null } };
 const FLAGS = { nationalHealthInsurance: false, lateStageElderlyMedical: false, longTermCare: false, nationalPension: false, childAllowance: false, electoralRoll: false };
 
-function expect2xx(res: { status: number; body: unknown }, what: string): void {
-  if (res.status < 200 || res.status > 299) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
-}
 
 const incomeRecord = (residentId: string) => ({ records: [{ residentId, fiscalYear: FY, source: 'salary_report', income: { salary: 3_000_000 }, deductions: { socialInsurance: 450_000 } }] });
 
 /** The admin declares the roster's subscription for a receiving-system account and sets it: once per municipality. */
-const setUp = new Map<string, Promise<void>>();
-function ensureSettings(context: CaseContext): Promise<void> {
-  const admin = context.as('municipal_admin');
-  let done = setUp.get(admin.organizationCode);
-  if (!done) {
-    done = (async () => {
-      const account = await admin.call('POST', '/v1/accounts', {
-        organizationCode: admin.organizationCode,
-        loginName: `tax-${randomBytes(4).toString('hex')}`,
-        displayName: '税務システム',
-        roles: ['linkage_subscriber'],
-        password: randomBytes(18).toString('base64url'),
-      });
-      expect2xx(account, 'consumer account');
-      const sub = await admin.call('POST', '/v1/linkage/subscriptions', {
-        name: '個人住民税（住民）',
-        operation: 'residential_tax',
-        purpose: 'tax_assessment',
-        topics: RESIDENTIAL_TAX_REQUIRED_TOPICS,
-        fields: RESIDENTIAL_TAX_REQUIRED_FIELDS,
-        consumerAccountId: account.body.id,
-      });
-      expect2xx(sub, 'subscription');
-      expect2xx(await admin.call('PUT', '/v1/residential-tax/settings', { subscriptionId: sub.body.id }), 'residential tax settings');
-      expect2xx(await admin.call('GET', '/v1/residential-tax/settings'), 'residential tax settings read');
-    })();
-    setUp.set(admin.organizationCode, done);
-  }
-  return done;
-}
+const ensureSettings = operationFeedSetUp({
+  operation: 'residential_tax',
+  purpose: 'tax_assessment',
+  topics: RESIDENTIAL_TAX_REQUIRED_TOPICS,
+  fields: RESIDENTIAL_TAX_REQUIRED_FIELDS,
+  settingsPath: '/v1/residential-tax/settings',
+  systemName: '税務システム',
+});
 
 async function create(session: Session, p: Newcomer, context: CaseContext): Promise<string> {
   await ensureSettings(context);
