@@ -154,6 +154,8 @@ export async function migratedPlatformDatabases(options: {
     MUNICLOUD_APP_PASSWORD: randomBytes(18).toString('base64url'),
     MUNICLOUD_CURSOR_SECRET: randomBytes(32).toString('base64url'),
     MUNICLOUD_DATA_DIR: '/nonexistent',
+    // The bench's cells have no declared location (docs/providers.md).
+    MUNICLOUD_PLACEMENT_POLICY: 'development',
     LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
   };
   const config = loadConfig(env);

@@ -13,6 +13,9 @@ import { organizationRoutes } from './organizations/routes.js';
 import type { RouteModule } from './platform/http/server.js';
 import { linkageRoutes } from './linkage/routes.js';
 import { placementRoutes } from './platform/placement-routes.js';
+import { placementPolicyRoutes } from './providers/placement/routes.js';
+import { requirementsRoutes } from './providers/catalog/routes.js';
+import { providerRegistryRoutes } from './providers/registry/routes.js';
 import { certificateRoutes } from './resident-register/certificates/routes.js';
 import { residentRegisterRoutes } from './resident-register/routes.js';
 import { accessRoutes } from './security/access/routes.js';
@@ -25,6 +28,9 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   accountRoutes,
   organizationRoutes,
   placementRoutes,
+  requirementsRoutes,
+  providerRegistryRoutes,
+  placementPolicyRoutes,
   officeRoutes,
   accessRoutes,
   auditRoutes,

@@ -24,10 +24,12 @@ import { registerExportCommands } from '../security/exports/cli.js';
 import { registerCertificateCommands, registerPopulationCommands } from '../resident-register/cli.js';
 import { PopulationLoadError } from '../resident-register/population-load.js';
 import { registerLinkageCommands } from '../linkage/cli.js';
+import { registerProviderCommands } from '../providers/registry/cli.js';
 import { FollowError } from '../linkage/follow.js';
 import { AssessmentRunError } from '../operations/residential-tax/batch.js';
 import { IncomeImportError, registerResidentialTaxCommands } from '../operations/residential-tax/cli.js';
 import { startLinkageWorker } from '../linkage/worker.js';
+import { registerRequirementsCommands, RequirementsCliError } from '../providers/catalog/cli.js';
 import { stopOnInterrupt } from './interrupt.js';
 import { startJetStreamRelay } from '../linkage/jetstream.js';
 
@@ -257,6 +259,8 @@ export function buildCli(): Command {
   registerCertificateCommands(program, registerIo);
   registerLinkageCommands(program, { out: (text) => process.stdout.write(text), progress, env: process.env });
   registerResidentialTaxCommands(program, registerIo);
+  registerRequirementsCommands(program, { out: (text) => process.stdout.write(text), progress });
+  registerProviderCommands(program, { withPlatform: registerIo.withPlatform, out: (text) => process.stdout.write(text) });
   return program;
 }
 
@@ -268,7 +272,7 @@ function describeFailure(err: unknown): string {
     const fields = err.fields.map((f) => `\n  ${f.field}: ${f.message.en} / ${f.message.ja}`).join('');
     return `error [${err.code}]: ${(err.detail ?? entry).en} / ${(err.detail ?? entry).ja}${fields}`;
   }
-  if (err instanceof ConfigError || err instanceof CliError || err instanceof MigrationError || err instanceof PopulationLoadError || err instanceof FollowError || err instanceof AssessmentRunError || err instanceof IncomeImportError) return `error: ${err.message}`;
+  if (err instanceof ConfigError || err instanceof CliError || err instanceof MigrationError || err instanceof PopulationLoadError || err instanceof FollowError || err instanceof AssessmentRunError || err instanceof IncomeImportError || err instanceof RequirementsCliError) return `error: ${err.message}`;
   if ((err as { code?: string }).code === 'ECONNREFUSED') return 'error: cannot reach the database (check DATABASE_URL)';
   return `error: ${err instanceof Error ? err.message : String(err)}`;
 }
@@ -287,6 +291,7 @@ export async function main(argv: string[]): Promise<void> {
   // 'beforeExit'; a one-shot command therefore exits itself, with its own code.
   if (!serving || process.exitCode) {
     const code = Number(process.exitCode ?? 0);
-    process.stderr.write('', () => process.exit(code));
+    // Both streams drained first: a large answer on a pipe (an OSCAL export) is written in the background.
+    process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
   }
 }

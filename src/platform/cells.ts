@@ -13,6 +13,14 @@ export interface Placement {
   readonly placedAt: string;
 }
 
+/**
+ * Asked before a municipality is placed: throws (a Problem) to refuse the
+ * placement. The platform's guard is the placement policy of the provider
+ * registry (src/providers/placement/guard.ts): a cell on a certified provider
+ * and region in Japan. Required, so no directory places without one.
+ */
+export type PlacementGuard = (placement: { readonly municipalityCode: string; readonly cellId: string }) => Promise<void>;
+
 export class CellDirectory {
   private readonly placementCache = new Map<string, string>();
 
@@ -20,6 +28,7 @@ export class CellDirectory {
     private readonly control: pg.Pool,
     private readonly pools: ReadonlyMap<string, pg.Pool>,
     readonly defaultCellId: string,
+    private readonly guard: PlacementGuard,
   ) {}
 
   cellIds(): string[] {
@@ -55,26 +64,41 @@ export class CellDirectory {
     return pool;
   }
 
-  /** Places a municipality on a cell; placing it again on the same cell is a no-op. */
+  /**
+   * Places a municipality on a cell; placing it again on the same cell is a
+   * no-op. A new placement must pass the guard (the placement policy); one
+   * already made is never undone or moved here.
+   */
   async place(municipalityCode: string, cellId: string, placedBy: string | null): Promise<Placement> {
     if (!this.pools.has(cellId)) throw new Problem('not_found');
+    const existing = await this.placementOf(municipalityCode);
+    if (existing) return this.sameCell(existing, cellId);
+    await this.guard({ municipalityCode, cellId });
     await this.control.query(
       `INSERT INTO control.placements (municipality_code, cell_id, placed_by) VALUES ($1, $2, $3)
        ON CONFLICT (municipality_code) DO NOTHING`,
       [municipalityCode, cellId, placedBy],
     );
+    return this.sameCell((await this.placementOf(municipalityCode))!, cellId);
+  }
+
+  private async placementOf(municipalityCode: string): Promise<Placement | null> {
     const { rows } = await this.control.query<{ cell_id: string; placed_at: Date }>(
       'SELECT cell_id, placed_at FROM control.placements WHERE municipality_code = $1',
       [municipalityCode],
     );
-    const row = rows[0]!;
-    if (row.cell_id !== cellId) {
+    const row = rows[0];
+    return row ? { municipalityCode, cellId: row.cell_id, placedAt: row.placed_at.toISOString() } : null;
+  }
+
+  private sameCell(placement: Placement, cellId: string): Placement {
+    if (placement.cellId !== cellId) {
       throw new Problem('conflict', [], {
         ja: 'この団体は既に別のセルに配置されています。移行はデータ移行機能で行います。',
         en: 'This municipality is already placed on another cell; moving it is a data migration.',
       });
     }
-    return { municipalityCode, cellId, placedAt: row.placed_at.toISOString() };
+    return placement;
   }
 
   async placements(): Promise<Placement[]> {

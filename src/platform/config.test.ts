@@ -78,7 +78,20 @@ describe('loadConfig', () => {
       bodyLimitBytes: 64 * 1024,
       cursorSecret: undefined,
       trustedProxies: [],
+      placementPolicy: 'development',
     });
+  });
+
+  it('enforces the placement policy with DATABASE_URL unless told otherwise; the embedded mode defaults to development', () => {
+    const url = 'postgres://admin@db.example/municloud';
+    expect(loadConfig({ DATABASE_URL: url }).placementPolicy).toBe('enforce');
+    expect(loadConfig({}).placementPolicy).toBe('development');
+    expect(loadConfig({ DATABASE_URL: url, MUNICLOUD_PLACEMENT_POLICY: 'development' }).placementPolicy).toBe('development');
+    expect(loadConfig({ MUNICLOUD_PLACEMENT_POLICY: ' enforce ' }).placementPolicy).toBe('enforce');
+    expect(loadConfig({ DATABASE_URL: url, MUNICLOUD_PLACEMENT_POLICY: '' }).placementPolicy).toBe('enforce');
+    for (const bad of ['off', 'ENFORCE', 'dev']) {
+      expect(() => loadConfig({ MUNICLOUD_PLACEMENT_POLICY: bad })).toThrow('MUNICLOUD_PLACEMENT_POLICY must be enforce or development');
+    }
   });
 
   it('takes nats:// or tls:// URLs for the JetStream relay and refuses others without repeating them', () => {

@@ -13,6 +13,13 @@
  * The URLs given here are administrative (they run migrations). Request handling
  * connects as the application role instead: same host and database, user
  * MUNICLOUD_APP_ROLE, password MUNICLOUD_APP_PASSWORD.
+ *
+ * MUNICLOUD_PLACEMENT_POLICY decides what placing a municipality on a cell
+ * asks of the cell (docs/providers.md): `enforce` (the default with
+ * DATABASE_URL) refuses any cell that is not on a certified provider and
+ * region in Japan; `development` (the default of the embedded mode, the
+ * single-machine demo) also lets through a cell whose location was never
+ * declared, with a warning.
  */
 import net from 'node:net';
 import path from 'node:path';
@@ -43,7 +50,12 @@ export interface Config {
   readonly cursorSecret: string | undefined;
   /** NATS server(s) with JetStream for the linkage relay (MUNICLOUD_NATS_URL); no relay when unset. */
   readonly natsUrl: string | undefined;
+  /** What placing a municipality asks of its cell (MUNICLOUD_PLACEMENT_POLICY). */
+  readonly placementPolicy: PlacementPolicyMode;
 }
+
+export const PLACEMENT_POLICY_MODES = ['enforce', 'development'] as const;
+export type PlacementPolicyMode = (typeof PLACEMENT_POLICY_MODES)[number];
 
 const CELL_ID = /^[a-z][a-z0-9-]{0,30}$/;
 const ROLE = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -128,7 +140,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cursorSecret: env.MUNICLOUD_CURSOR_SECRET || undefined,
     trustedProxies: trustedProxiesFrom(env.MUNICLOUD_TRUSTED_PROXIES),
     natsUrl: natsUrlFrom(env.MUNICLOUD_NATS_URL),
+    placementPolicy: placementPolicyFrom(env.MUNICLOUD_PLACEMENT_POLICY, mode),
   };
+}
+
+/** Fail closed: only the embedded mode (a single machine, the demo) defaults to development. */
+function placementPolicyFrom(text: string | undefined, mode: Config['mode']): PlacementPolicyMode {
+  if (text === undefined || text.trim() === '') return mode === 'embedded' ? 'development' : 'enforce';
+  const value = text.trim();
+  if (!(PLACEMENT_POLICY_MODES as readonly string[]).includes(value)) throw new ConfigError('MUNICLOUD_PLACEMENT_POLICY must be enforce or development');
+  return value as PlacementPolicyMode;
 }
 
 /** nats:// or tls:// URLs, comma-separated for a cluster. The message never repeats the value: it may carry credentials. */

@@ -100,6 +100,31 @@ export const PROBLEMS = {
     ja: 'この団体のデータ配置先（セル）が未設定です。',
     en: 'This municipality has not been placed on a cell yet.',
   },
+  oscal_invalid: {
+    status: 422,
+    ja: 'OSCAL の文書として正しくありません。指摘されたすべての箇所（JSON Pointer）を直してください。何も保存されていません。',
+    en: 'This is not a valid OSCAL document: correct every place named (JSON pointers). Nothing was stored.',
+  },
+  unknown_requirement_ids: {
+    status: 422,
+    ja: '要件の一覧にない要件IDが含まれています。指摘された箇所を直してください。何も保存されていません。',
+    en: 'The document names requirement ids that are not in the catalog: see each place named. Nothing was stored.',
+  },
+  placement_refused: {
+    status: 422,
+    ja: 'この団体のデータをこのセルには配置できません。セルは、データ区分について認定され ISMAP 登録が有効な国内のプロバイダ・リージョン上にある必要があります（理由は errors を参照）。',
+    en: "The municipality cannot be placed on this cell: it must run on a provider and region in Japan, registered and certified for the municipality's class of data (see errors for each reason).",
+  },
+  registration_refused: {
+    status: 422,
+    ja: 'ISMAP 登録の内容が認められません。指摘された項目を確認してください（何も変更されていません）。',
+    en: 'The registration was refused: see the fields named (nothing was changed).',
+  },
+  joint_proposal_refused: {
+    status: 422,
+    ja: '共同提案を登録できません。代表事業者以外のサービスを含み、すべてのサービスが有効な ISMAP 登録を持つ必要があります（何も登録されていません）。',
+    en: 'The joint proposal was refused: it needs a partner service, and every service must hold a registration in force (nothing was stored).',
+  },
   body_too_large: { status: 413, ja: 'リクエストが大きすぎます。', en: 'The request body is too large.' },
   unsupported_media_type: {
     status: 415,

@@ -32,7 +32,7 @@ export function placementRoutes(app: App, platform: Platform): void {
       config: { access },
       schema: {
         tags: ['placement'],
-        summary: "Place a municipality's data on a cell (once; moving is a data migration)",
+        summary: "Place a municipality's data on a cell (once; moving is a data migration). The cell must be on a provider and region in Japan, registered and certified for the municipality's data (422 placement_refused)",
         params: Type.Object({ code: Type.String({ maxLength: 20 }) }, { additionalProperties: false }),
         body: Type.Object({ cellId: Type.String({ pattern: '^[a-z][a-z0-9-]{0,30}$' }) }, { additionalProperties: false }),
         response: { 200: PlacementSchema },
@@ -48,8 +48,17 @@ export function placementRoutes(app: App, platform: Platform): void {
       if (!platform.cells.hasCell(request.body.cellId)) {
         throw new Problem('validation_failed', [fieldError('body/cellId', 'known', { ja: '存在しないセルです。', en: 'is not a configured cell' })]);
       }
-      const placement = await platform.cells.place(org.code, request.body.cellId, request.principal?.accountId ?? null);
-      await recordAction(platform, request, 'placement_set', { municipality: org.code });
+      let placement;
+      try {
+        placement = await platform.cells.place(org.code, request.body.cellId, request.principal?.accountId ?? null);
+      } catch (err) {
+        // The placement policy's refusal is evidence too (src/providers/placement).
+        if (err instanceof Problem && err.code === 'placement_refused') {
+          await recordAction(platform, request, 'placement_set', { municipality: org.code, refused: 'placement_refused', records: [{ resource: 'cells', ids: [request.body.cellId] }] });
+        }
+        throw err;
+      }
+      await recordAction(platform, request, 'placement_set', { municipality: org.code, records: [{ resource: 'cells', ids: [placement.cellId] }] });
       return placement;
     },
   );

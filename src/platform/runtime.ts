@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { loadCatalogue } from '../organizations/catalogue.js';
 import { syncCatalogue } from '../organizations/store.js';
 import { CellDirectory } from './cells.js';
+import { placementGuard } from '../providers/placement/guard.js';
 import type { CellConfig, Config } from './config.js';
 import { applicationUrl, assertLeastPrivilege, createPool, inTransaction, type Roles } from './database.js';
 import { loadOrCreateLocalSecrets, startEmbeddedPostgres, type EmbeddedServer } from './embedded-postgres.js';
@@ -97,7 +98,7 @@ export async function openPlatform(
 ): Promise<OpenPlatform> {
   const control = createPool(applicationUrl(dbs.controlAdminUrl, dbs.roles));
   const pools = new Map(dbs.cells.map((c) => [c.id, createPool(applicationUrl(c.adminUrl, dbs.roles))] as const));
-  const cells = new CellDirectory(control, pools, config.defaultCellId);
+  const cells = new CellDirectory(control, pools, config.defaultCellId, placementGuard({ control, policy: config.placementPolicy, log }));
   let kms: Kms | undefined;
   let keys: KeyService | undefined;
   let audit: AuditLog | undefined;

@@ -8,7 +8,9 @@ import { createTestPlatform, type TestPlatform } from '../support/platform.js';
 /** The only routes anyone may call without logging in. */
 const PUBLIC = [/^GET \/healthz$/, /^GET \/readyz$/, /^GET \/metrics$/, /^GET \/openapi\.json$/, /^GET \/docs/, /^POST \/v1\/auth\/login$/, /^POST \/v1\/auth\/login\/mfa$/, /^POST \/v1\/certificate-verifications$/,
   // The event catalogue is documentation, like /openapi.json: schemas and entitlement rules, no data.
-  /^GET \/v1\/linkage\/catalogue(\/:topic)?$/];
+  /^GET \/v1\/linkage\/catalogue(\/:topic)?$/,
+  // The requirements catalog providers are certified against: published, like the event catalogue.
+  /^GET \/v1\/requirements(\/catalog|\/profiles\/:dataClass)?$/];
 
 let tp: TestPlatform;
 beforeAll(async () => {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/identity/roles.js';
 import { describeRoute, type RegisteredRoute } from '../../src/platform/http/access.js';
 import { INCOME_RECORDS_BODY_LIMIT } from '../../src/operations/residential-tax/routes.js';
+import { OSCAL_BODY_LIMIT } from '../../src/providers/catalog/routes.js';
 import { LEGAL_PURPOSES } from '../../src/security/access/purposes.js';
 import { call, CHIYODA, newSession, placeInMyNumberZone, type Session } from '../support/api.js';
 import { createTestPlatform, type TestPlatform } from '../support/platform.js';
@@ -91,7 +92,22 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
   'PUT /v1/residential-tax/settings': { subscriptionId: SOME_ID },
   'POST /v1/residential-tax/income-records': { records: [{ residentId: SOME_ID, fiscalYear: 2026, source: 'salary_report', income: { salary: 3000000 } }] },
   'POST /v1/child-allowance/claims': { claimantId: SOME_ID, claimedOn: '2026-04-10', olderChildren: [{ dateOfBirth: '2005-05-01' }] },
+  'POST /v1/providers': { name: '青空クラウド株式会社', corporateNumber: '7000012050002', headquartersCountry: 'JP' },
+  'POST /v1/providers/:providerId/services': { name: '青空 IaaS', model: 'IaaS' },
+  'POST /v1/providers/:providerId/regions': { code: 'jp-east-1', name: '東日本リージョン', country: 'JP', jurisdiction: 'JP', locations: ['13', '大阪府'] },
+  'POST /v1/providers/services/:serviceId/registrations': { registrationNumber: 'C25-0001-1', auditPeriodStart: '2025-04-01', auditPeriodEnd: '2026-03-31', listedOn: '2026-05-01' },
+  'PUT /v1/providers/registrations/:registrationId/renewal': { pending: true, on: '2026-04-01' },
+  'POST /v1/providers/registrations/:registrationId/withdrawal': { on: '2026-04-01', reason: '監査で不備が判明したため' },
+  'POST /v1/providers/joint-proposals': {
+    name: '共同提案',
+    leadProviderId: SOME_ID,
+    serviceIds: [SOME_ID, '00000000-0000-4000-8000-000000000001'],
+    assignments: [{ requirementId: 'sec-01', serviceId: SOME_ID }],
+  },
+  'PUT /v1/cells/:cellId/location': { serviceId: SOME_ID, regionId: SOME_ID },
+  'POST /v1/providers/placement-alerts/check': { on: '2026-04-01', withinDays: 90 },
   ...RESIDENT_REGISTER_BODIES,
+  'POST /v1/requirements/oscal-checks': { model: 'catalog', document: { catalog: {} } },
 };
 
 const CONTROL_CHARACTERS = ['\u0000', 'a\u0007b', '\u001b[31m赤', 'line\nbreak', 'del\u007f', 'c1\u0085'];
@@ -132,6 +148,9 @@ async function counts(): Promise<Record<string, number>> {
     ['child_allowance_claims', tp.adminUrl('cell-a'), 'cell.child_allowance_claims'],
     ['child_allowance_claim_children', tp.adminUrl('cell-a'), 'cell.child_allowance_claim_children'],
     ['residential_tax_income_records', tp.adminUrl('cell-a'), 'cell.residential_tax_income_records'],
+    ...(['providers', 'provider_services', 'provider_regions', 'service_registrations', 'joint_proposals', 'certifications', 'cell_locations'] as const).map(
+      (t) => [t, tp.adminUrl('control'), `control.${t}`] as const,
+    ),
   ] as const) {
     const c = new pg.Client({ connectionString: url });
     await c.connect();
@@ -182,8 +201,8 @@ describe('bad input', () => {
       expectProblem(unknown, 400, 'validation_failed');
       expect(unknown.body.errors).toContainEqual(expect.objectContaining({ field: 'body/isAdmin', rule: 'unknown_field' }));
       expectProblem(await send(JSON.stringify(valid), { 'content-type': 'text/plain' }), 415, 'unsupported_media_type');
-      // Over the platform's limit, and over the largest a route sets for itself (the residential tax's batch of income records).
-      expectProblem(await send({ ...valid, padding: 'x'.repeat(Math.max(tp.config.bodyLimitBytes, INCOME_RECORDS_BODY_LIMIT)) }), 413, 'body_too_large');
+      // Over the platform's limit, and over the largest a route sets for itself (a batch of income records, an OSCAL document).
+      expectProblem(await send({ ...valid, padding: 'x'.repeat(Math.max(tp.config.bodyLimitBytes, INCOME_RECORDS_BODY_LIMIT, OSCAL_BODY_LIMIT)) }), 413, 'body_too_large');
 
       for (const field of stringFields(route.bodySchema)) {
         for (const bad of [...CONTROL_CHARACTERS, ...PRIVATE_USE, 12345, 'x'.repeat(5000), { nested: 'object' }]) {

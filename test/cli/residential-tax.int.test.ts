@@ -78,6 +78,8 @@ beforeAll(async () => {
     MUNICLOUD_KEYSTORE_PASSPHRASE: passphrase,
     MUNICLOUD_AUDIT_SIGNING_KEY: privateKeyPem,
     MUNICLOUD_AUDIT_ORIGIN: ORIGIN,
+    // Its cell's location is not declared (docs/providers.md).
+    MUNICLOUD_PLACEMENT_POLICY: 'development',
     LOG_LEVEL: 'warn',
   };
   // The platform of the test, on the same databases, keystore and audit key as the commands.

@@ -88,7 +88,14 @@ export async function adminQuery<T extends pg.QueryResultRow = pg.QueryResultRow
 }
 
 export async function createTestPlatform(
-  options: { cells?: readonly string[]; logLines?: string[]; modules?: readonly RouteModule[]; kms?: Kms } = {},
+  options: {
+    cells?: readonly string[];
+    logLines?: string[];
+    modules?: readonly RouteModule[];
+    kms?: Kms;
+    /** The placement policy (docs/providers.md); development by default, so suites place municipalities on undeclared cells. */
+    placementPolicy?: 'enforce' | 'development';
+  } = {},
 ): Promise<TestPlatform> {
   const cellIds = options.cells ?? ['cell-a'];
   const { urls, drop } = await createDatabases(['control', ...cellIds]);
@@ -99,6 +106,7 @@ export async function createTestPlatform(
     MUNICLOUD_CURSOR_SECRET: randomBytes(32).toString('base64url'),
     MUNICLOUD_DATA_DIR: '/nonexistent',
     LOG_LEVEL: 'warn',
+    MUNICLOUD_PLACEMENT_POLICY: options.placementPolicy ?? 'development',
   };
   const config = loadConfig(env);
   const lines = options.logLines;

@@ -65,6 +65,10 @@ export const ENTRY_KINDS = {
   dead_letters_replayed: { category: 'administration', municipality: 'required', records: 'required', ja: '連携の配信不能イベントの再送指示', en: 'Linkage dead letters sent again' },
   subscription_revoked: { category: 'administration', municipality: 'required', records: 'required', ja: '連携の購読の取消', en: 'Linkage subscription revoked' },
   settings_changed: { category: 'administration', municipality: 'optional', records: 'optional', ja: '設定の変更（利用目的・ネットワーク区分・上限）', en: 'Settings changed (purposes, network zones, limits)' },
+  provider_registry_changed: { category: 'administration', municipality: 'optional', records: 'required', ja: 'プロバイダ登録簿の変更（事業者・サービス・リージョン・ISMAP 登録・共同提案）', en: 'Provider registry changed (provider, service, region, registration, joint proposal)' },
+  cell_location_declared: { category: 'administration', municipality: 'optional', records: 'required', ja: 'セルの所在（プロバイダ・サービス・リージョン）の宣言', en: "Cell's location declared (provider, service, region)" },
+  certification_decided: { category: 'administration', municipality: 'optional', records: 'required', ja: 'クラウドサービスの認定の判定（データ区分ごと）', en: 'Cloud service certification decided (per class of data)' },
+  placement_alert: { category: 'administration', municipality: 'required', records: 'required', ja: 'データ配置先の登録・認定の失効（予定）の通知', en: "Alert: the registration or certification of a municipality's cell has lapsed or will lapse" },
 } as const satisfies Record<string, EntryKindSpec>;
 
 export type EntryKind = keyof typeof ENTRY_KINDS;

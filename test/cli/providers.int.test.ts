@@ -1,0 +1,176 @@
+/**
+ * `municloud providers …` through the built CLI (npm run build), on this
+ * file's own databases with the placement policy enforced: the registry
+ * written from the command line (a joint proposal among it), refusals with a
+ * clear error naming the option and nothing written, a cell declared, and the
+ * placement check run as a platform job, every write and alert audited.
+ */
+import { randomBytes } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { corporateNumberCheckDigit } from '../../src/providers/registry/corporate-number.js';
+import { recordCertification } from '../../src/providers/registry/certifications.js';
+import { addDays, todayInJapan } from '../../src/providers/registry/days.js';
+import { validUntil } from '../../src/providers/registry/registration.js';
+import { generateSigner } from '../../src/security/audit/signer.js';
+import { CHIYODA } from '../support/api.js';
+import { createDatabases } from '../support/platform.js';
+
+const run = promisify(execFile);
+const BIN = path.resolve('bin/municloud.js');
+const ORIGIN = 'municloud.test/audit';
+const TODAY = todayInJapan();
+const AUDIT = ['--audit-start', addDays(TODAY, -400), '--audit-end', addDays(TODAY, -40), '--listed-on', addDays(TODAY, -10)];
+const VALID_UNTIL = validUntil(addDays(TODAY, -40));
+const corporateNumber = (base: string) => `${corporateNumberCheckDigit(base)}${base}`;
+
+let dir: string;
+let env: NodeJS.ProcessEnv;
+let drop: () => Promise<void>;
+let controlUrl: string;
+
+async function query<T extends pg.QueryResultRow>(sql: string, args: unknown[] = []): Promise<T[]> {
+  const c = new pg.Client({ connectionString: controlUrl });
+  await c.connect();
+  try {
+    return (await c.query<T>(sql, args)).rows;
+  } finally {
+    await c.end();
+  }
+}
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return run(process.execPath, [BIN, ...args], { env }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  );
+}
+
+/** Runs a command that must succeed; its last line of output (the new record's id, for writes). */
+async function ok(...args: string[]): Promise<string> {
+  const res = await cli(...args);
+  expect(res.code, `${args.join(' ')}\n${res.stderr}`).toBe(0);
+  return res.stdout;
+}
+const idOf = (stdout: string) => stdout.trim().split('\n')[0]!.trim();
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'municloud-providers-cli-'));
+  const dbs = await createDatabases(['control', 'cell-a']);
+  drop = dbs.drop;
+  controlUrl = dbs.urls.get('control')!;
+  const { privateKeyPem } = generateSigner(ORIGIN);
+  env = {
+    ...process.env,
+    DATABASE_URL: controlUrl,
+    MUNICLOUD_CELLS: `cell-a=${dbs.urls.get('cell-a')!}`,
+    MUNICLOUD_APP_PASSWORD: inject('appPassword'),
+    MUNICLOUD_CURSOR_SECRET: randomBytes(32).toString('base64url'),
+    MUNICLOUD_DATA_DIR: '/nonexistent',
+    MUNICLOUD_KMS: 'local-keystore',
+    MUNICLOUD_KEYSTORE_FILE: path.join(dir, 'keystore.json'),
+    MUNICLOUD_KEYSTORE_PASSPHRASE: randomBytes(18).toString('base64url'),
+    MUNICLOUD_AUDIT_SIGNING_KEY: privateKeyPem,
+    MUNICLOUD_AUDIT_ORIGIN: ORIGIN,
+    MUNICLOUD_PLACEMENT_POLICY: 'enforce',
+    LOG_LEVEL: 'warn',
+  };
+}, 120_000);
+
+afterAll(async () => {
+  await drop?.();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('municloud providers', () => {
+  it('writes the registry, refuses bad input naming the option, declares a cell and runs the placement check, all audited', async () => {
+    const aozora = idOf(await ok('providers', 'add', '--name', '青空クラウド株式会社', '--corporate-number', corporateNumber('010401000001'), '--country', 'JP'));
+    const iaas = idOf(await ok('providers', 'service', 'add', '--provider', aozora, '--name', '青空 IaaS', '--model', 'IaaS'));
+    const east = idOf(await ok('providers', 'region', 'add', '--provider', aozora, '--code', 'jp-east-1', '--name', '東日本', '--country', 'JP', '--jurisdiction', 'JP', '--locations', '東京都,11'));
+    const registered = await ok('providers', 'registration', 'add', '--service', iaas, '--number', 'C25-0201-1', ...AUDIT);
+    const registration = idOf(registered);
+    expect(registered).toContain(`valid until ${VALID_UNTIL}  valid on ${TODAY}`);
+
+    const hokuto = idOf(await ok('providers', 'add', '--name', '北斗データ株式会社', '--corporate-number', corporateNumber('020001000002'), '--country', 'JP'));
+    const saas = idOf(await ok('providers', 'service', 'add', '--provider', hokuto, '--name', '北斗 自治体SaaS', '--model', 'SaaS'));
+    await ok('providers', 'registration', 'add', '--service', saas, '--number', 'C25-0202-1', ...AUDIT);
+    const unregistered = idOf(await ok('providers', 'service', 'add', '--provider', hokuto, '--name', '北斗 帳票', '--model', 'SaaS'));
+
+    // Refusals: a clear error naming the option, exit code 2, nothing written.
+    const before = await query<{ n: string }>('SELECT (SELECT count(*) FROM control.providers) + (SELECT count(*) FROM control.service_registrations) + (SELECT count(*) FROM control.joint_proposals) AS n');
+    const badNumber = await cli('providers', 'add', '--name', 'X', '--corporate-number', '8000012050002', '--country', 'JP');
+    expect(badNumber.code).toBe(2);
+    expect(badNumber.stderr).toMatch(/error \[validation_failed\]/);
+    expect(badNumber.stderr).toMatch(/--corporate-number: has a wrong check digit/);
+    const tooLong = await cli('providers', 'registration', 'add', '--service', iaas, '--number', 'C25-0299-1', '--audit-start', addDays(TODAY, -500), '--audit-end', addDays(TODAY, -40), '--listed-on', addDays(TODAY, -10));
+    expect(tooLong.code).toBe(2);
+    expect(tooLong.stderr).toMatch(/error \[registration_refused\]/);
+    expect(tooLong.stderr).toMatch(/--audit-end: the audited period is at most one year long/);
+    const partnerless = await cli('providers', 'joint-proposal', 'add', '--name', '共同提案', '--lead', hokuto, '--services', `${saas},${unregistered}`);
+    expect(partnerless.code).toBe(2);
+    expect(partnerless.stderr).toMatch(/error \[joint_proposal_refused\]/);
+    expect(partnerless.stderr).toMatch(/--services: holds no service of a partner/);
+    expect(partnerless.stderr).toMatch(/--services\[1\]: this service has no ISMAP registration/);
+    const bothWays = await cli('providers', 'registration', 'renewal', '--registration', registration, '--on', TODAY);
+    expect(bothWays.stderr).toMatch(/give either --pending or --ended/);
+    expect(await query('SELECT (SELECT count(*) FROM control.providers) + (SELECT count(*) FROM control.service_registrations) + (SELECT count(*) FROM control.joint_proposals) AS n')).toEqual(before);
+
+    const proposal = idOf(await ok('providers', 'joint-proposal', 'add', '--name', '北斗・青空 共同提案', '--lead', hokuto, '--services', `${saas},${iaas}`, '--assign', `sec-01=${iaas}`, '--assign', `leg-01=${saas}`));
+    const proposals = JSON.parse(await ok('providers', 'joint-proposal', 'list', '--json')) as { id: string; assignments: unknown[] }[];
+    expect(proposals).toEqual([expect.objectContaining({ id: proposal, assignments: [{ requirementId: 'leg-01', serviceId: saas }, { requirementId: 'sec-01', serviceId: iaas }] })]);
+
+    // The cell is declared; not certified yet, so no municipality could be placed on it.
+    expect(await ok('providers', 'cell-location', 'set', 'cell-a', '--service', iaas, '--region', east)).toMatch(/refused for my_number data on .*: not_certified_for_class/);
+    const c = new pg.Client({ connectionString: controlUrl });
+    await c.connect();
+    try {
+      await recordCertification(c, { serviceId: iaas, dataClass: 'my_number', status: 'certified', expiresOn: VALID_UNTIL, decidedBy: null });
+      // Placed as the API would now allow (the API's own test shows the refusals).
+      await c.query('INSERT INTO control.placements (municipality_code, cell_id) VALUES ($1, $2)', [CHIYODA, 'cell-a']);
+    } finally {
+      await c.end();
+    }
+    expect(await ok('providers', 'cell-location', 'show', 'cell-a')).toContain(`may hold my_number data on ${TODAY} (covered until ${VALID_UNTIL})`);
+    expect(await ok('providers', 'certifications', '--current')).toMatch(new RegExp(`service ${iaas}  my_number  certified`));
+
+    // The check: nothing today; the lapse announced 30 days ahead, recorded under the run's id.
+    expect(await ok('providers', 'alerts')).toMatch(/^0 alert\(s\) on /m);
+    const check = await ok('providers', 'alerts', '--on', addDays(VALID_UNTIL, -30));
+    expect(check).toContain(`131016  cell-a  lapsing  lapses ${addDays(VALID_UNTIL, 1)} (31 day(s))  registration_expired, certification_expired`);
+    expect(check).toContain(`By ${VALID_UNTIL}, the provider applies to renew its ISMAP registration`);
+    const runId = /audit run id ([0-9a-f-]{36})/.exec(check)![1]!;
+
+    await ok('providers', 'registration', 'renewal', '--registration', registration, '--pending', '--on', TODAY);
+    const listing = JSON.parse(await ok('providers', 'registration', 'list', '--service', iaas, '--json')) as { items: { status: string }[] };
+    expect(listing.items).toEqual([expect.objectContaining({ status: 'renewal_pending' })]);
+    expect(await ok('providers', 'list')).toMatch(/region {2}\S+ {2}jp-east-1 東日本 {2}JP, law JP, data centres 13,11/);
+
+    type Entry = { kind: string; request: string; municipality: string | null; actor: { account: string | null; roles: string[] }; source: { zone: string } };
+    const entries = (await query<{ leaf: Buffer }>('SELECT leaf FROM control.audit_entries ORDER BY seq')).map((r) => JSON.parse(r.leaf.toString('utf8')).entry as Entry);
+    const jobs = entries.filter((e) => ['provider_registry_changed', 'cell_location_declared', 'placement_alert'].includes(e.kind));
+    expect(jobs.every((e) => e.actor.account === null && e.actor.roles.join() === 'platform_operator' && e.source.zone === 'operator')).toBe(true);
+    // 2 providers, 3 services, 1 region, 2 registrations, 1 joint proposal, 1 renewal.
+    expect(jobs.filter((e) => e.kind === 'provider_registry_changed')).toHaveLength(10);
+    expect(jobs.filter((e) => e.kind === 'cell_location_declared')).toHaveLength(1);
+    expect(jobs.filter((e) => e.kind === 'placement_alert')).toEqual([expect.objectContaining({ municipality: CHIYODA, request: runId })]);
+  }, 240_000);
+
+  it('every providers command has --help', async () => {
+    for (const args of [
+      ['providers'],
+      ['providers', 'add'],
+      ['providers', 'registration', 'add'],
+      ['providers', 'joint-proposal', 'add'],
+      ['providers', 'cell-location', 'set'],
+      ['providers', 'alerts'],
+    ]) {
+      const { stdout } = await run(process.execPath, [BIN, ...args, '--help'], { env });
+      expect(stdout).toMatch(/Usage: municloud providers/);
+    }
+  });
+});
