@@ -13,8 +13,10 @@ import { organizationRoutes } from './organizations/routes.js';
 import type { RouteModule } from './platform/http/server.js';
 import { linkageRoutes } from './linkage/routes.js';
 import { placementRoutes } from './platform/placement-routes.js';
+import { assessmentRoutes } from './providers/assessment/routes.js';
 import { placementPolicyRoutes } from './providers/placement/routes.js';
 import { requirementsRoutes } from './providers/catalog/routes.js';
+import { selfCheckRoutes } from './providers/self-checks/routes.js';
 import { providerRegistryRoutes } from './providers/registry/routes.js';
 import { certificateRoutes } from './resident-register/certificates/routes.js';
 import { residentRegisterRoutes } from './resident-register/routes.js';
@@ -30,7 +32,9 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   placementRoutes,
   requirementsRoutes,
   providerRegistryRoutes,
+  assessmentRoutes,
   placementPolicyRoutes,
+  selfCheckRoutes,
   officeRoutes,
   accessRoutes,
   auditRoutes,

@@ -24,11 +24,14 @@ import { registerExportCommands } from '../security/exports/cli.js';
 import { registerCertificateCommands, registerPopulationCommands } from '../resident-register/cli.js';
 import { PopulationLoadError } from '../resident-register/population-load.js';
 import { registerLinkageCommands } from '../linkage/cli.js';
+import { registerAssessmentCommands } from '../providers/assessment/cli.js';
 import { registerProviderCommands } from '../providers/registry/cli.js';
 import { FollowError } from '../linkage/follow.js';
 import { AssessmentRunError } from '../operations/residential-tax/batch.js';
 import { IncomeImportError, registerResidentialTaxCommands } from '../operations/residential-tax/cli.js';
 import { startLinkageWorker } from '../linkage/worker.js';
+import { registerSelfCheckCommands } from '../providers/self-checks/cli.js';
+import { startSelfCheckSchedule } from '../providers/self-checks/service.js';
 import { registerRequirementsCommands, RequirementsCliError } from '../providers/catalog/cli.js';
 import { stopOnInterrupt } from './interrupt.js';
 import { startJetStreamRelay } from '../linkage/jetstream.js';
@@ -113,6 +116,8 @@ export function buildCli(): Command {
         const address = await app.listen({ port: config.port, host: config.host });
         // Webhooks and move-in notices go out from every server process (locks and idempotence keep them apart).
         const linkage = startLinkageWorker(open.platform, log);
+        // The platform self-checks and the placement alert check: once a day across all processes, the first a little after start.
+        const selfChecks = startSelfCheckSchedule(open.platform, log, { routes: app.municloudRoutes });
         // With a NATS server, every process also relays the outboxes to JetStream (one relay per municipality at a time).
         const relay = config.natsUrl ? startJetStreamRelay(open.platform, log, { url: config.natsUrl }) : null;
         serving = true;
@@ -121,6 +126,7 @@ export function buildCli(): Command {
           log.info('shutting down (Ctrl-C again to quit at once)');
           await app.close();
           await linkage.stop();
+          await selfChecks.stop();
           await relay?.stop();
           await open?.close();
           await dbs.embedded?.stop();
@@ -261,6 +267,22 @@ export function buildCli(): Command {
   registerResidentialTaxCommands(program, registerIo);
   registerRequirementsCommands(program, { out: (text) => process.stdout.write(text), progress });
   registerProviderCommands(program, { withPlatform: registerIo.withPlatform, out: (text) => process.stdout.write(text) });
+  registerAssessmentCommands(program, { withPlatform: registerIo.withPlatform, out: (text) => process.stdout.write(text) });
+  registerSelfCheckCommands(program, {
+    // The routes a server would register: their declared access says which roles reach My Number.
+    withPlatform: (use) =>
+      withPlatform(loadConfig(), 'warn', async ({ platform }) => {
+        const app = await buildServer(platform, ROUTE_MODULES);
+        try {
+          await app.ready();
+          return await use(platform, app.municloudRoutes);
+        } finally {
+          await app.close();
+        }
+      }),
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+  });
   return program;
 }
 

@@ -106,6 +106,11 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
   },
   'PUT /v1/cells/:cellId/location': { serviceId: SOME_ID, regionId: SOME_ID },
   'POST /v1/providers/placement-alerts/check': { on: '2026-04-01', withinDays: 90 },
+  'POST /v1/providers/services/:serviceId/component-definitions': {
+    'component-definition': { uuid: SOME_ID, metadata: { title: 'x', 'last-modified': '2026-03-01T00:00:00Z', version: '1', 'oscal-version': '1.2.1' } },
+  },
+  'POST /v1/providers/services/:serviceId/findings': { findings: [{ requirementId: 'sec-01', state: 'satisfied', assessedOn: '2026-04-01', assessor: 'audit-firm-a/assessor-1' }] },
+  'POST /v1/providers/services/:serviceId/certification-decisions': { dataClass: 'my_number' },
   ...RESIDENT_REGISTER_BODIES,
   'POST /v1/requirements/oscal-checks': { model: 'catalog', document: { catalog: {} } },
 };
@@ -148,7 +153,8 @@ async function counts(): Promise<Record<string, number>> {
     ['child_allowance_claims', tp.adminUrl('cell-a'), 'cell.child_allowance_claims'],
     ['child_allowance_claim_children', tp.adminUrl('cell-a'), 'cell.child_allowance_claim_children'],
     ['residential_tax_income_records', tp.adminUrl('cell-a'), 'cell.residential_tax_income_records'],
-    ...(['providers', 'provider_services', 'provider_regions', 'service_registrations', 'joint_proposals', 'certifications', 'cell_locations'] as const).map(
+    ...(['providers', 'provider_services', 'provider_regions', 'service_registrations', 'joint_proposals', 'certifications', 'cell_locations',
+      'component_definitions', 'component_definition_claims', 'assessment_findings', 'certification_bases'] as const).map(
       (t) => [t, tp.adminUrl('control'), `control.${t}`] as const,
     ),
   ] as const) {

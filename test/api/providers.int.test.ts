@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corporateNumberCheckDigit } from '../../src/providers/registry/corporate-number.js';
 import { recordCertification } from '../../src/providers/registry/certifications.js';
-import { addDays, todayInJapan } from '../../src/providers/registry/days.js';
+import { addDays, todayInJapan } from '../../src/providers/days.js';
 import { validUntil } from '../../src/providers/registry/registration.js';
 import { CHIYODA, newSession, SAPPORO, YOKOHAMA, type Session } from '../support/api.js';
 import { adminQuery, createTestPlatform, type TestPlatform } from '../support/platform.js';

@@ -15,7 +15,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { corporateNumberCheckDigit } from '../../src/providers/registry/corporate-number.js';
 import { recordCertification } from '../../src/providers/registry/certifications.js';
-import { addDays, todayInJapan } from '../../src/providers/registry/days.js';
+import { addDays, todayInJapan } from '../../src/providers/days.js';
 import { validUntil } from '../../src/providers/registry/registration.js';
 import { generateSigner } from '../../src/security/audit/signer.js';
 import { CHIYODA } from '../support/api.js';

@@ -18,7 +18,7 @@
  *   definitions, the subject of every observation.
  */
 import type { DataClass } from '../catalog/profiles.js';
-import { addDays, isDateTime, isDay, startOfDayInJapan } from './dates.js';
+import { addDays, isDateTime, isDay, startOfDayInJapan } from '../days.js';
 import { currentFindings, type Finding, type FindingState } from './findings.js';
 import { derivedUuid, OSCAL_VERSION, type OscalProp, oscalString, PROP, prop, TOKEN_PATTERN } from './oscal-common.js';
 import { type SelfCheckId, type SelfCheckResult, SELF_CHECKS, SELF_CHECK_IDS, evaluateSelfChecks, type PlatformObservations } from './self-checks.js';

@@ -18,7 +18,7 @@
 import type { Message } from '../../platform/errors.js';
 import type { DataClass } from '../catalog/profiles.js';
 import type { Claim } from './component-definition.js';
-import { earliestDay, isDay } from './dates.js';
+import { earliestDay, isDay } from '../days.js';
 import { currentFindings, type Finding } from './findings.js';
 import { type Registration, registrationMessage, registrationStanding } from './registration.js';
 

@@ -19,7 +19,7 @@
  */
 import { contentUuid } from '../oscal/uuid.js';
 import { assertOscal } from '../oscal/validate.js';
-import { isDay } from './dates.js';
+import { isDay } from '../days.js';
 import {
   type AssessmentProblem,
   isOurProp,

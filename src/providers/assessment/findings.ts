@@ -4,7 +4,7 @@
  * (each one recorded, none edited); the one that counts on a day is the latest
  * on or before it. Pure.
  */
-import { isDay } from './dates.js';
+import { isDay } from '../days.js';
 import type { AssessmentProblem } from './oscal-common.js';
 
 export const FINDING_STATES = ['satisfied', 'not_satisfied', 'not_applicable'] as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, daysBetween, earliestDay, isDateTime, isDay, startOfDayInJapan } from './dates.js';
+import { addDays, daysBetween, earliestDay, isDateTime, isDay, startOfDayInJapan } from '../days.js';
 import { derivedUuid, isOurProp, MUNICLOUD_NS, pointer } from './oscal-common.js';
 
 describe('derivedUuid', () => {

@@ -10,7 +10,7 @@ import type { Message } from '../../platform/errors.js';
 import { csvRecord } from '../../security/exports/csv.js';
 import type { DataClass } from '../catalog/profiles.js';
 import { type CertificationInput, decideCertification, type Gap, type GapKind, partnerShortfall } from './certification.js';
-import { daysBetween, earliestDay, isDay } from './dates.js';
+import { daysBetween, earliestDay, isDay } from '../days.js';
 
 export interface Proposal {
   /** A key for the proposal (e.g. the bid's number). */

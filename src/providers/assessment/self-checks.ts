@@ -10,7 +10,7 @@
  * evidence of compliance.
  */
 import type { Message } from '../../platform/errors.js';
-import { isDateTime } from './dates.js';
+import { isDateTime } from '../days.js';
 import type { AssessmentProblem } from './oscal-common.js';
 
 export const SELF_CHECK_IDS = [

@@ -6,7 +6,7 @@
  */
 import type { Message } from '../../platform/errors.js';
 import type { DataClass } from '../registry/data-class.js';
-import { addDays, daysBetween, earliestDay } from '../registry/days.js';
+import { addDays, daysBetween, earliestDay } from '../days.js';
 import { inForceUntil, serviceRegistrationOn } from '../registry/registration.js';
 import { certificationOn, placementDecision, type CellFacts, type PlacementReason } from './policy.js';
 

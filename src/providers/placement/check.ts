@@ -3,7 +3,8 @@
  * (alerts.ts), each recorded in the audit log as `placement_alert` for the
  * municipality concerned. `runPlacementAlertCheck` is what a scheduler or the
  * worker calls (daily, say); the operator runs it through the API or
- * `municloud providers alerts`. Nothing calls it on a timer yet.
+ * `municloud providers alerts`; every `serve` runs it once a day, right after
+ * the day's platform self-checks (src/providers/self-checks/service.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
@@ -12,7 +13,7 @@ import type { Platform } from '../../platform/http/server.js';
 import type { ActionDetails, JobContext } from '../../security/audit/record.js';
 import { recordJobAction } from '../../security/audit/record.js';
 import type { RecordRef } from '../../security/audit/entry.js';
-import { todayInJapan } from '../registry/days.js';
+import { todayInJapan } from '../days.js';
 import { placementAlerts, DEFAULT_ALERT_DAYS, type PlacementAlert } from './alerts.js';
 import { loadCellFacts } from './facts.js';
 import { municipalityDataClass } from './policy.js';

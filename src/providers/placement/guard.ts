@@ -16,7 +16,7 @@ import type { PlacementPolicyMode } from '../../platform/config.js';
 import { fieldError, Problem } from '../../platform/errors.js';
 import type { PlacementGuard } from '../../platform/cells.js';
 import { findOrganization } from '../../organizations/store.js';
-import { todayInJapan } from '../registry/days.js';
+import { todayInJapan } from '../days.js';
 import { loadCellFacts } from './facts.js';
 import { municipalityDataClass, placementDecision, REASON_MESSAGES, type PlacementReason } from './policy.js';
 

@@ -2,7 +2,7 @@
 import type pg from 'pg';
 import { fieldError, Problem } from '../../platform/errors.js';
 import type { DataClass } from '../registry/data-class.js';
-import { todayInJapan } from '../registry/days.js';
+import { todayInJapan } from '../days.js';
 import type { CellLocation } from '../registry/model.js';
 import { bodyField, type FieldName } from '../registry/service.js';
 import * as store from '../registry/store.js';

@@ -7,7 +7,7 @@
 import type { Message } from '../../platform/errors.js';
 import type { OrganizationKind } from '../../organizations/organization.js';
 import type { DataClass } from '../registry/data-class.js';
-import { earliestDay } from '../registry/days.js';
+import { earliestDay } from '../days.js';
 import type { CellLocation, CertificationFacts, RegionFacts } from '../registry/model.js';
 import { isPrefectureCode, JAPAN } from '../registry/places.js';
 import { serviceRegistrationOn, type RegistrationFacts } from '../registry/registration.js';

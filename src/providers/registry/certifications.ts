@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { fieldError, Problem, type FieldError } from '../../platform/errors.js';
 import { DATA_CLASSES, isDataClass, type DataClass } from './data-class.js';
-import { isDay } from './days.js';
+import { isDay } from '../days.js';
 import { CERTIFICATION_STATUSES, type Certification, type CertificationStatus } from './model.js';
 import type { Db } from './store.js';
 

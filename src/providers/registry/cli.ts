@@ -15,7 +15,7 @@ import { recordJobAction, type JobContext } from '../../security/audit/record.js
 import { DEFAULT_ALERT_DAYS, type PlacementAlert } from '../placement/alerts.js';
 import { jobRecorder, runPlacementAlertCheck } from '../placement/check.js';
 import { cellStanding, declareCellLocation, type CellStanding } from '../placement/locations.js';
-import { isDay, todayInJapan } from './days.js';
+import { isDay, todayInJapan } from '../days.js';
 import type { Registration } from './model.js';
 import {
   addRegion,

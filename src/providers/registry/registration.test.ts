@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { periodEnd } from './days.js';
+import { periodEnd } from '../days.js';
 import {
   inForceUntil,
   latestAuditPeriodEnd,

@@ -10,7 +10,7 @@
  * 2023 gives a registration valid through 31 July 2024; one ending 31 October
  * 2024 one valid through 28 February 2026 (29 February in a leap year).
  */
-import { addDays, isDay, periodEnd } from './days.js';
+import { addDays, isDay, periodEnd } from '../days.js';
 
 export interface RegistrationFacts {
   readonly id: string;

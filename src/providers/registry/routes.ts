@@ -9,7 +9,7 @@ import type { App, Platform } from '../../platform/http/server.js';
 import { Uuid } from '../../platform/http/schemas.js';
 import type { RecordRef } from '../../security/audit/entry.js';
 import { recordAction } from '../../security/audit/record.js';
-import { todayInJapan } from './days.js';
+import { todayInJapan } from '../days.js';
 import {
   CertificationSchema,
   Day,

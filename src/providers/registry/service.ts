@@ -12,7 +12,7 @@ import { normalizeText } from '../../text/japanese.js';
 import { requirementById } from '../catalog/requirements.js';
 import { listCertifications } from './certifications.js';
 import { corporateNumberProblem } from './corporate-number.js';
-import { isDay, todayInJapan } from './days.js';
+import { isDay, todayInJapan } from '../days.js';
 import { SERVICE_MODELS, type Certification, type JointProposal, type Provider, type Region, type Registration, type Service, type ServiceModel } from './model.js';
 import { isCountryCode, JAPAN, prefectureCode } from './places.js';
 import { inForceUntil, registrationDateProblems, registrationStatus, serviceRegistrationOn, validUntil } from './registration.js';

@@ -1,7 +1,11 @@
 /**
- * Calendar days as the registry counts them: text YYYY-MM-DD (which orders
- * like the dates), each a day in Japan. Periods of months and years end as the
- * Civil Code (民法 143 条) says. Pure.
+ * Calendar days as the provider modules count them: text YYYY-MM-DD (which
+ * orders like the dates, so comparisons are string comparisons), each a day
+ * in Japan, since registrations, findings and certifications are dated by
+ * Japanese bodies. Periods of months and years end as the Civil Code (民法
+ * 143 条) says; where a day has to become an instant (OSCAL wants
+ * date-times), it is 00:00 Japan Standard Time (UTC+9, no daylight saving).
+ * Pure.
  */
 
 const DAY_MS = 86_400_000;
@@ -57,4 +61,19 @@ export function earliestDay(days: Iterable<string | null>): string | null {
   let earliest: string | null = null;
   for (const d of days) if (d !== null && (earliest === null || d < earliest)) earliest = d;
   return earliest;
+}
+
+/** The start of a day in Japan, as an OSCAL date-time with its offset: 2026-04-01T00:00:00+09:00. */
+export function startOfDayInJapan(day: string): string {
+  return `${day}T00:00:00+09:00`;
+}
+
+const DATE_TIME_PATTERN = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$/;
+
+/**
+ * Whether the text is a date-time with an explicit offset, as OSCAL requires
+ * (DateTimeWithTimezoneDatatype). `Date.toISOString()` writes such text.
+ */
+export function isDateTime(text: unknown): text is string {
+  return typeof text === 'string' && DATE_TIME_PATTERN.test(text) && !Number.isNaN(Date.parse(text));
 }

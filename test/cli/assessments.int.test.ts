@@ -1,0 +1,170 @@
+/**
+ * `municloud assessments …` and `municloud procurement compare` through the
+ * built CLI (npm run build), on this file's own databases: a component
+ * definition submitted from a file (kept byte for byte), findings added one
+ * and many at a time, decisions (one certified, one not with its gaps), the
+ * OSCAL assessment results written to a file that validates, the procurement
+ * comparison as CSV and JSON, refusals naming the option with nothing
+ * written, every write audited as a platform job.
+ */
+import { randomBytes } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { corporateNumberCheckDigit } from '../../src/providers/registry/corporate-number.js';
+import { writeFile, readFile } from 'node:fs/promises';
+import { toComponentDefinition } from '../../src/providers/assessment/index.js';
+import { profileRequirementIds } from '../../src/providers/catalog/profiles.js';
+import { validateOscal } from '../../src/providers/oscal/validate.js';
+import { addDays, todayInJapan } from '../../src/providers/days.js';
+import { validUntil } from '../../src/providers/registry/registration.js';
+import { generateSigner } from '../../src/security/audit/signer.js';
+import { createDatabases } from '../support/platform.js';
+
+const run = promisify(execFile);
+const BIN = path.resolve('bin/municloud.js');
+const ORIGIN = 'municloud.test/audit';
+const TODAY = todayInJapan();
+const AUDIT = ['--audit-start', addDays(TODAY, -400), '--audit-end', addDays(TODAY, -40), '--listed-on', addDays(TODAY, -10)];
+const VALID_UNTIL = validUntil(addDays(TODAY, -40));
+const corporateNumber = (base: string) => `${corporateNumberCheckDigit(base)}${base}`;
+
+let dir: string;
+let env: NodeJS.ProcessEnv;
+let drop: () => Promise<void>;
+let controlUrl: string;
+
+async function query<T extends pg.QueryResultRow>(sql: string, args: unknown[] = []): Promise<T[]> {
+  const c = new pg.Client({ connectionString: controlUrl });
+  await c.connect();
+  try {
+    return (await c.query<T>(sql, args)).rows;
+  } finally {
+    await c.end();
+  }
+}
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return run(process.execPath, [BIN, ...args], { env }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  );
+}
+
+/** Runs a command that must succeed; its last line of output (the new record's id, for writes). */
+async function ok(...args: string[]): Promise<string> {
+  const res = await cli(...args);
+  expect(res.code, `${args.join(' ')}\n${res.stderr}`).toBe(0);
+  return res.stdout;
+}
+const idOf = (stdout: string) => stdout.trim().split('\n')[0]!.trim();
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'municloud-assessments-cli-'));
+  const dbs = await createDatabases(['control', 'cell-a']);
+  drop = dbs.drop;
+  controlUrl = dbs.urls.get('control')!;
+  const { privateKeyPem } = generateSigner(ORIGIN);
+  env = {
+    ...process.env,
+    DATABASE_URL: controlUrl,
+    MUNICLOUD_CELLS: `cell-a=${dbs.urls.get('cell-a')!}`,
+    MUNICLOUD_APP_PASSWORD: inject('appPassword'),
+    MUNICLOUD_CURSOR_SECRET: randomBytes(32).toString('base64url'),
+    MUNICLOUD_DATA_DIR: '/nonexistent',
+    MUNICLOUD_KMS: 'local-keystore',
+    MUNICLOUD_KEYSTORE_FILE: path.join(dir, 'keystore.json'),
+    MUNICLOUD_KEYSTORE_PASSPHRASE: randomBytes(18).toString('base64url'),
+    MUNICLOUD_AUDIT_SIGNING_KEY: privateKeyPem,
+    MUNICLOUD_AUDIT_ORIGIN: ORIGIN,
+    MUNICLOUD_PLACEMENT_POLICY: 'enforce',
+    LOG_LEVEL: 'warn',
+  };
+}, 120_000);
+
+afterAll(async () => {
+  await drop?.();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const PROFILE = profileRequirementIds('my_number');
+
+describe('municloud assessments', () => {
+  it('submits, records findings, decides, exports results and compares, all audited', async () => {
+    const aozora = idOf(await ok('providers', 'add', '--name', '青空クラウド株式会社', '--corporate-number', corporateNumber('010401000001'), '--country', 'JP'));
+    const iaas = idOf(await ok('providers', 'service', 'add', '--provider', aozora, '--name', '青空 IaaS', '--model', 'IaaS'));
+    await ok('providers', 'registration', 'add', '--service', iaas, '--number', 'C25-0201-1', ...AUDIT);
+    const hokuto = idOf(await ok('providers', 'add', '--name', '北斗データ株式会社', '--corporate-number', corporateNumber('020001000002'), '--country', 'JP'));
+    const saas = idOf(await ok('providers', 'service', 'add', '--provider', hokuto, '--name', '北斗 自治体SaaS', '--model', 'SaaS'));
+    await ok('providers', 'registration', 'add', '--service', saas, '--number', 'C25-0202-1', ...AUDIT);
+
+    const doc = (serviceId: string, title: string, ids: readonly string[]) =>
+      toComponentDefinition({
+        title,
+        version: '1',
+        lastModified: '2026-03-01T00:00:00Z',
+        source: 'profiles/my_number.json',
+        services: [{ serviceId, title, description: title, claims: ids.map((requirementId) => ({ requirementId, description: `How ${requirementId} is met.` })) }],
+      });
+    const iaasFile = path.join(dir, 'iaas.json');
+    const iaasText = JSON.stringify(doc(iaas, '青空 IaaS', PROFILE), null, 2) + '\n';
+    await writeFile(iaasFile, iaasText);
+    const submitted = await ok('assessments', 'submit', '--service', iaas, '--file', iaasFile);
+    expect(submitted).toContain(`version 1  ${PROFILE.length} claim(s), 0 inherited`);
+    const stored = await query<{ text: string }>('SELECT document::text AS text FROM control.component_definitions WHERE service_id = $1', [iaas]);
+    expect(stored[0]!.text).toBe(iaasText);
+    const saasFile = path.join(dir, 'saas.json');
+    await writeFile(saasFile, JSON.stringify(doc(saas, '北斗 自治体SaaS', PROFILE.slice(1))));
+    await ok('assessments', 'submit', '--service', saas, '--file', saasFile);
+
+    // Refusals: the option and the path, exit code 2, nothing written.
+    const before = await query<{ n: string }>('SELECT (SELECT count(*) FROM control.component_definitions) + (SELECT count(*) FROM control.assessment_findings) AS n');
+    const badFile = path.join(dir, 'bad.json');
+    await writeFile(badFile, JSON.stringify(doc(iaas, '青空 IaaS', ['sec-01', 'zzz-99'])));
+    const unknown = await cli('assessments', 'submit', '--service', iaas, '--file', badFile);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/error \[unknown_requirement_ids\]/);
+    expect(unknown.stderr).toContain('--file/component-definition/components/0/control-implementations/0/implemented-requirements/1/control-id');
+    const reasonless = await cli('assessments', 'findings', 'add', '--service', iaas, '--requirement', 'sec-01', '--state', 'not_satisfied', '--assessor', 'firm-a');
+    expect(reasonless.code).toBe(2);
+    expect(reasonless.stderr).toMatch(/--reason: A not_applicable or not_satisfied finding needs a reason/);
+    expect(await query('SELECT (SELECT count(*) FROM control.component_definitions) + (SELECT count(*) FROM control.assessment_findings) AS n')).toEqual(before);
+
+    const many = path.join(dir, 'findings.json');
+    await writeFile(many, JSON.stringify(PROFILE.map((requirementId) => ({ requirementId, state: 'satisfied', assessedOn: addDays(TODAY, -1), assessor: 'firm-a/1' }))));
+    expect(await ok('assessments', 'findings', 'add', '--service', iaas, '--file', many)).toContain(`${PROFILE.length} finding(s)`);
+    await ok('assessments', 'findings', 'add', '--service', saas, '--requirement', 'sec-02', '--state', 'satisfied', '--assessor', 'firm-a/1');
+
+    const certified = await ok('assessments', 'decide', '--service', iaas, '--data-class', 'my_number');
+    expect(certified).toContain(`certified on ${TODAY}  expires ${VALID_UNTIL}`);
+    const refused = JSON.parse(await ok('assessments', 'decide', '--service', saas, '--data-class', 'my_number', '--json'));
+    expect(refused.status).toBe('not_certified');
+    expect(refused.gaps[0]).toMatchObject({ requirementId: PROFILE[0], kind: 'missing_claim' });
+
+    const results = path.join(dir, 'results.json');
+    await ok('assessments', 'results', '--service', iaas, '--data-class', 'my_number', '--out', results);
+    expect(validateOscal('assessment-results', JSON.parse(await readFile(results, 'utf8')))).toEqual([]);
+
+    const csv = await ok('procurement', 'compare', '--data-class', 'my_number', '--services', `${iaas},${saas}`, '--format', 'csv');
+    expect(csv.split('\r\n')).toContain(',,status,certified,not_certified');
+    const json = JSON.parse(await ok('procurement', 'compare', '--data-class', 'my_number', '--services', `${iaas},${saas}`));
+    expect(json.proposals.map((p: { status: string }) => p.status)).toEqual(['certified', 'not_certified']);
+    const badClass = await cli('procurement', 'compare', '--data-class', 'secret', '--services', iaas);
+    expect(badClass.code).toBe(2);
+    expect(badClass.stderr).toMatch(/--data-class: must be one of/);
+
+    const entries = (await query<{ leaf: Buffer }>('SELECT leaf FROM control.audit_entries ORDER BY seq')).map((r) => JSON.parse(r.leaf.toString('utf8')).entry as { kind: string; actor: { account: string | null } });
+    const counted = new Map<string, number>();
+    for (const e of entries) if (['component_definition_submitted', 'assessment_findings_recorded', 'certification_decided'].includes(e.kind)) counted.set(e.kind, (counted.get(e.kind) ?? 0) + 1);
+    const kinds = [...counted].sort().map(([kind, n]) => ({ kind, n }));
+    expect(kinds.map((k) => [k.kind, Number(k.n)])).toEqual([
+      ['assessment_findings_recorded', 2],
+      ['certification_decided', 2],
+      ['component_definition_submitted', 2],
+    ]);
+  });
+});
