@@ -7,14 +7,9 @@
  * comparison as CSV and JSON, refusals naming the option with nothing
  * written, every write audited as a platform job.
  */
-import { randomBytes } from 'node:crypto';
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corporateNumberCheckDigit } from '../../src/providers/registry/corporate-number.js';
 import { writeFile, readFile } from 'node:fs/promises';
 import { toComponentDefinition } from '../../src/providers/assessment/index.js';
@@ -22,38 +17,16 @@ import { profileRequirementIds } from '../../src/providers/catalog/profiles.js';
 import { validateOscal } from '../../src/providers/oscal/validate.js';
 import { addDays, todayInJapan } from '../../src/providers/days.js';
 import { validUntil } from '../../src/providers/registry/registration.js';
-import { generateSigner } from '../../src/security/audit/signer.js';
-import { createDatabases } from '../support/platform.js';
+import { cliOnOwnDatabases, type CliDatabases } from '../support/cli-databases.js';
 
-const run = promisify(execFile);
-const BIN = path.resolve('bin/municloud.js');
-const ORIGIN = 'municloud.test/audit';
 const TODAY = todayInJapan();
 const AUDIT = ['--audit-start', addDays(TODAY, -400), '--audit-end', addDays(TODAY, -40), '--listed-on', addDays(TODAY, -10)];
 const VALID_UNTIL = validUntil(addDays(TODAY, -40));
 const corporateNumber = (base: string) => `${corporateNumberCheckDigit(base)}${base}`;
 
-let dir: string;
-let env: NodeJS.ProcessEnv;
-let drop: () => Promise<void>;
-let controlUrl: string;
-
-async function query<T extends pg.QueryResultRow>(sql: string, args: unknown[] = []): Promise<T[]> {
-  const c = new pg.Client({ connectionString: controlUrl });
-  await c.connect();
-  try {
-    return (await c.query<T>(sql, args)).rows;
-  } finally {
-    await c.end();
-  }
-}
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return run(process.execPath, [BIN, ...args], { env }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  );
-}
+let own: CliDatabases;
+const cli = (...args: string[]) => own.cli(...args);
+const query = <T extends pg.QueryResultRow>(sql: string, args: unknown[] = []) => own.query<T>(own.controlUrl, sql, args);
 
 /** Runs a command that must succeed; its last line of output (the new record's id, for writes). */
 async function ok(...args: string[]): Promise<string> {
@@ -64,31 +37,11 @@ async function ok(...args: string[]): Promise<string> {
 const idOf = (stdout: string) => stdout.trim().split('\n')[0]!.trim();
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'municloud-assessments-cli-'));
-  const dbs = await createDatabases(['control', 'cell-a']);
-  drop = dbs.drop;
-  controlUrl = dbs.urls.get('control')!;
-  const { privateKeyPem } = generateSigner(ORIGIN);
-  env = {
-    ...process.env,
-    DATABASE_URL: controlUrl,
-    MUNICLOUD_CELLS: `cell-a=${dbs.urls.get('cell-a')!}`,
-    MUNICLOUD_APP_PASSWORD: inject('appPassword'),
-    MUNICLOUD_CURSOR_SECRET: randomBytes(32).toString('base64url'),
-    MUNICLOUD_DATA_DIR: '/nonexistent',
-    MUNICLOUD_KMS: 'local-keystore',
-    MUNICLOUD_KEYSTORE_FILE: path.join(dir, 'keystore.json'),
-    MUNICLOUD_KEYSTORE_PASSPHRASE: randomBytes(18).toString('base64url'),
-    MUNICLOUD_AUDIT_SIGNING_KEY: privateKeyPem,
-    MUNICLOUD_AUDIT_ORIGIN: ORIGIN,
-    MUNICLOUD_PLACEMENT_POLICY: 'enforce',
-    LOG_LEVEL: 'warn',
-  };
+  own = await cliOnOwnDatabases({ prefix: 'municloud-assessments-cli', placementPolicy: 'enforce' });
 }, 120_000);
 
 afterAll(async () => {
-  await drop?.();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await own?.drop();
 });
 
 const PROFILE = profileRequirementIds('my_number');
@@ -110,20 +63,20 @@ describe('municloud assessments', () => {
         source: 'profiles/my_number.json',
         services: [{ serviceId, title, description: title, claims: ids.map((requirementId) => ({ requirementId, description: `How ${requirementId} is met.` })) }],
       });
-    const iaasFile = path.join(dir, 'iaas.json');
+    const iaasFile = path.join(own.dir, 'iaas.json');
     const iaasText = JSON.stringify(doc(iaas, '青空 IaaS', PROFILE), null, 2) + '\n';
     await writeFile(iaasFile, iaasText);
     const submitted = await ok('assessments', 'submit', '--service', iaas, '--file', iaasFile);
     expect(submitted).toContain(`version 1  ${PROFILE.length} claim(s), 0 inherited`);
     const stored = await query<{ text: string }>('SELECT document::text AS text FROM control.component_definitions WHERE service_id = $1', [iaas]);
     expect(stored[0]!.text).toBe(iaasText);
-    const saasFile = path.join(dir, 'saas.json');
+    const saasFile = path.join(own.dir, 'saas.json');
     await writeFile(saasFile, JSON.stringify(doc(saas, '北斗 自治体SaaS', PROFILE.slice(1))));
     await ok('assessments', 'submit', '--service', saas, '--file', saasFile);
 
     // Refusals: the option and the path, exit code 2, nothing written.
     const before = await query<{ n: string }>('SELECT (SELECT count(*) FROM control.component_definitions) + (SELECT count(*) FROM control.assessment_findings) AS n');
-    const badFile = path.join(dir, 'bad.json');
+    const badFile = path.join(own.dir, 'bad.json');
     await writeFile(badFile, JSON.stringify(doc(iaas, '青空 IaaS', ['sec-01', 'zzz-99'])));
     const unknown = await cli('assessments', 'submit', '--service', iaas, '--file', badFile);
     expect(unknown.code).toBe(2);
@@ -134,7 +87,7 @@ describe('municloud assessments', () => {
     expect(reasonless.stderr).toMatch(/--reason: A not_applicable or not_satisfied finding needs a reason/);
     expect(await query('SELECT (SELECT count(*) FROM control.component_definitions) + (SELECT count(*) FROM control.assessment_findings) AS n')).toEqual(before);
 
-    const many = path.join(dir, 'findings.json');
+    const many = path.join(own.dir, 'findings.json');
     await writeFile(many, JSON.stringify(PROFILE.map((requirementId) => ({ requirementId, state: 'satisfied', assessedOn: addDays(TODAY, -1), assessor: 'firm-a/1' }))));
     expect(await ok('assessments', 'findings', 'add', '--service', iaas, '--file', many)).toContain(`${PROFILE.length} finding(s)`);
     await ok('assessments', 'findings', 'add', '--service', saas, '--requirement', 'sec-02', '--state', 'satisfied', '--assessor', 'firm-a/1');
@@ -145,7 +98,7 @@ describe('municloud assessments', () => {
     expect(refused.status).toBe('not_certified');
     expect(refused.gaps[0]).toMatchObject({ requirementId: PROFILE[0], kind: 'missing_claim' });
 
-    const results = path.join(dir, 'results.json');
+    const results = path.join(own.dir, 'results.json');
     await ok('assessments', 'results', '--service', iaas, '--data-class', 'my_number', '--out', results);
     expect(validateOscal('assessment-results', JSON.parse(await readFile(results, 'utf8')))).toEqual([]);
 
@@ -166,5 +119,5 @@ describe('municloud assessments', () => {
       ['certification_decided', 2],
       ['component_definition_submitted', 2],
     ]);
-  });
+  }, 240_000);
 });

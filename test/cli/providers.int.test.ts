@@ -5,51 +5,23 @@
  * clear error naming the option and nothing written, a cell declared, and the
  * placement check run as a platform job, every write and alert audited.
  */
-import { randomBytes } from 'node:crypto';
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corporateNumberCheckDigit } from '../../src/providers/registry/corporate-number.js';
 import { recordCertification } from '../../src/providers/registry/certifications.js';
 import { addDays, todayInJapan } from '../../src/providers/days.js';
 import { validUntil } from '../../src/providers/registry/registration.js';
-import { generateSigner } from '../../src/security/audit/signer.js';
 import { CHIYODA } from '../support/api.js';
-import { createDatabases } from '../support/platform.js';
+import { cliOnOwnDatabases, type CliDatabases } from '../support/cli-databases.js';
 
-const run = promisify(execFile);
-const BIN = path.resolve('bin/municloud.js');
-const ORIGIN = 'municloud.test/audit';
 const TODAY = todayInJapan();
 const AUDIT = ['--audit-start', addDays(TODAY, -400), '--audit-end', addDays(TODAY, -40), '--listed-on', addDays(TODAY, -10)];
 const VALID_UNTIL = validUntil(addDays(TODAY, -40));
 const corporateNumber = (base: string) => `${corporateNumberCheckDigit(base)}${base}`;
 
-let dir: string;
-let env: NodeJS.ProcessEnv;
-let drop: () => Promise<void>;
-let controlUrl: string;
-
-async function query<T extends pg.QueryResultRow>(sql: string, args: unknown[] = []): Promise<T[]> {
-  const c = new pg.Client({ connectionString: controlUrl });
-  await c.connect();
-  try {
-    return (await c.query<T>(sql, args)).rows;
-  } finally {
-    await c.end();
-  }
-}
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return run(process.execPath, [BIN, ...args], { env }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  );
-}
+let own: CliDatabases;
+const cli = (...args: string[]) => own.cli(...args);
+const query = <T extends pg.QueryResultRow>(sql: string, args: unknown[] = []) => own.query<T>(own.controlUrl, sql, args);
 
 /** Runs a command that must succeed; its last line of output (the new record's id, for writes). */
 async function ok(...args: string[]): Promise<string> {
@@ -60,31 +32,11 @@ async function ok(...args: string[]): Promise<string> {
 const idOf = (stdout: string) => stdout.trim().split('\n')[0]!.trim();
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'municloud-providers-cli-'));
-  const dbs = await createDatabases(['control', 'cell-a']);
-  drop = dbs.drop;
-  controlUrl = dbs.urls.get('control')!;
-  const { privateKeyPem } = generateSigner(ORIGIN);
-  env = {
-    ...process.env,
-    DATABASE_URL: controlUrl,
-    MUNICLOUD_CELLS: `cell-a=${dbs.urls.get('cell-a')!}`,
-    MUNICLOUD_APP_PASSWORD: inject('appPassword'),
-    MUNICLOUD_CURSOR_SECRET: randomBytes(32).toString('base64url'),
-    MUNICLOUD_DATA_DIR: '/nonexistent',
-    MUNICLOUD_KMS: 'local-keystore',
-    MUNICLOUD_KEYSTORE_FILE: path.join(dir, 'keystore.json'),
-    MUNICLOUD_KEYSTORE_PASSPHRASE: randomBytes(18).toString('base64url'),
-    MUNICLOUD_AUDIT_SIGNING_KEY: privateKeyPem,
-    MUNICLOUD_AUDIT_ORIGIN: ORIGIN,
-    MUNICLOUD_PLACEMENT_POLICY: 'enforce',
-    LOG_LEVEL: 'warn',
-  };
+  own = await cliOnOwnDatabases({ prefix: 'municloud-providers-cli', placementPolicy: 'enforce' });
 }, 120_000);
 
 afterAll(async () => {
-  await drop?.();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await own?.drop();
 });
 
 describe('municloud providers', () => {
@@ -126,7 +78,7 @@ describe('municloud providers', () => {
 
     // The cell is declared; not certified yet, so no municipality could be placed on it.
     expect(await ok('providers', 'cell-location', 'set', 'cell-a', '--service', iaas, '--region', east)).toMatch(/refused for my_number data on .*: not_certified_for_class/);
-    const c = new pg.Client({ connectionString: controlUrl });
+    const c = new pg.Client({ connectionString: own.controlUrl });
     await c.connect();
     try {
       await recordCertification(c, { serviceId: iaas, dataClass: 'my_number', status: 'certified', expiresOn: VALID_UNTIL, decidedBy: null });
@@ -169,7 +121,7 @@ describe('municloud providers', () => {
       ['providers', 'cell-location', 'set'],
       ['providers', 'alerts'],
     ]) {
-      const { stdout } = await run(process.execPath, [BIN, ...args, '--help'], { env });
+      const { stdout } = await own.cli(...args, '--help');
       expect(stdout).toMatch(/Usage: municloud providers/);
     }
   });
