@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyChildAllowanceEvents } from '../../src/operations/child-allowance/consumer.js';
 import { CHILD_ALLOWANCE_REQUIRED_FIELDS, CHILD_ALLOWANCE_REQUIRED_TOPICS } from '../../src/operations/child-allowance/register-events.js';
 import { call, CHIYODA, newSession, placeInMyNumberZone, SAPPORO, type Reply, type Session } from '../support/api.js';
+import { applyUntil as applyUntilDone, Filings } from '../support/fed-operations.js';
 import { adminQuery, createTestPlatform, type TestPlatform } from '../support/platform.js';
 import { HOME, person, readAuditEntries, SAPPORO_ADDRESS } from '../support/register.js';
 
@@ -42,15 +43,9 @@ function subscribe(over: Record<string, unknown> = {}): Promise<Reply> {
   });
 }
 
-/** Households' versions as the last filing answered them: every filing names the versions it read. */
-const versions = new Map<string, number>();
-async function file(path: string, body: Record<string, unknown>, s: Session = clerk): Promise<Reply> {
-  const res = await s.call('POST', path, body, FILING);
-  expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBe(201);
-  for (const h of res.body.households as { id: string; version: number }[]) versions.set(h.id, h.version);
-  return res;
-}
-const versionsOf = (...householdIds: string[]) => householdIds.map((householdId) => ({ householdId, version: versions.get(householdId)! }));
+const filings = new Filings(() => clerk);
+const file = (path: string, body: Record<string, unknown>, s?: Session) => filings.file(path, body, s);
+const versionsOf = (...householdIds: string[]) => filings.versionsOf(...householdIds);
 
 /** What the cell holds, looked at past row-level security (the times left out). */
 const table = (name: string, order: string, municipality = CHIYODA) =>
@@ -72,20 +67,7 @@ const cursor = async () =>
     ])
   )[0]?.at ?? null;
 
-/**
- * Passes until one applies nothing and `done` holds. An event is read once
- * every older transaction on the server has ended, and other test files write
- * to the same server: it may take a moment.
- */
-async function applyUntil(done: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    const report = await applyChildAllowanceEvents(tp.platform);
-    expect(report.failed).toBe(0);
-    if (report.applied === 0 && (await done())) return;
-    await sleep(50);
-  }
-  throw new Error('the child-allowance consumer did not catch up');
-}
+const applyUntil = (done: () => Promise<boolean>) => applyUntilDone([() => applyChildAllowanceEvents(tp.platform)], done, 'the child-allowance consumer');
 
 const claimOf = (id: string, query = '') => clerk.call('GET', `/v1/child-allowance/claims/${id}${query}`, undefined, CA);
 const monthTotals = (body: { months: { month: string; total: number }[] }) => Object.fromEntries(body.months.map((m) => [m.month, m.total]));

@@ -14,6 +14,7 @@ import { ageOutNhiMembers } from '../../src/operations/national-health-insurance
 import { applyNhiEvents } from '../../src/operations/national-health-insurance/consumer.js';
 import { NHI_REQUIRED_FIELDS, NHI_REQUIRED_TOPICS } from '../../src/operations/national-health-insurance/register-events.js';
 import { call, CHIYODA, newSession, placeInMyNumberZone, SAPPORO, type Reply, type Session } from '../support/api.js';
+import { applyUntil as applyUntilDone, Filings } from '../support/fed-operations.js';
 import { adminQuery, createTestPlatform, type TestPlatform } from '../support/platform.js';
 import { FLAGS, HOME, person, readAuditEntries, SAPPORO_ADDRESS } from '../support/register.js';
 
@@ -46,15 +47,9 @@ function subscribe(over: Record<string, unknown> = {}): Promise<Reply> {
   });
 }
 
-/** Households' versions as the last filing answered them: every filing names the versions it read. */
-const versions = new Map<string, number>();
-async function file(path: string, body: Record<string, unknown>, s: Session = clerk): Promise<Reply> {
-  const res = await s.call('POST', path, body, FILING);
-  expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBe(201);
-  for (const h of res.body.households as { id: string; version: number }[]) versions.set(h.id, h.version);
-  return res;
-}
-const versionsOf = (...householdIds: string[]) => householdIds.map((householdId) => ({ householdId, version: versions.get(householdId)! }));
+const filings = new Filings(() => clerk);
+const file = (path: string, body: Record<string, unknown>, s?: Session) => filings.file(path, body, s);
+const versionsOf = (...householdIds: string[]) => filings.versionsOf(...householdIds);
 
 interface MemberRow {
   resident_id: string;
@@ -84,20 +79,7 @@ const cursor = async () =>
   )[0]?.at ?? null;
 const withoutTimes = (rows: MemberRow[]) => rows.map(({ updated_at: _, ...r }) => r);
 
-/**
- * Passes until one applies nothing and `done` holds. An event is read once
- * every older transaction on the server has ended, and other test files write
- * to the same server: it may take a moment.
- */
-async function applyUntil(done: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    const report = await applyNhiEvents(tp.platform);
-    expect(report.failed).toBe(0);
-    if (report.applied === 0 && (await done())) return;
-    await sleep(50);
-  }
-  throw new Error('the NHI consumer did not catch up');
-}
+const applyUntil = (done: () => Promise<boolean>) => applyUntilDone([() => applyNhiEvents(tp.platform)], done, 'the NHI consumer');
 
 beforeAll(async () => {
   tp = await createTestPlatform({});

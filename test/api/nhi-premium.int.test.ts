@@ -17,10 +17,10 @@ import { applyNhiEvents } from '../../src/operations/national-health-insurance/c
 import { EXAMPLE_RATE_TABLE, householdPremium, type Household, type MunicipalRateTable } from '../../src/operations/national-health-insurance/premium.js';
 import { NHI_REQUIRED_FIELDS, NHI_REQUIRED_TOPICS } from '../../src/operations/national-health-insurance/register-events.js';
 import { CHIYODA, newSession, placeInMyNumberZone, SAPPORO, type Reply, type Session } from '../support/api.js';
+import { applyUntil as applyUntilDone, Filings } from '../support/fed-operations.js';
 import { adminQuery, createTestPlatform, type TestPlatform } from '../support/platform.js';
 import { FLAGS, HOME, person, readAuditEntries, SAPPORO_ADDRESS } from '../support/register.js';
 
-const FILING = { 'municloud-purpose': 'residency_change' };
 const TAX = { 'municloud-purpose': 'tax_assessment' };
 const PREMIUM = { 'municloud-purpose': 'nhi_premium' };
 const NO_NHI = { ...FLAGS, nationalHealthInsurance: false };
@@ -36,29 +36,13 @@ let clerk: Session;
 let auditor: Session;
 let sapporoClerk: Session;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const accountId = async (s: Session) => (await s.call('GET', '/v1/auth/me')).body.id as string;
 
-const versions = new Map<string, number>();
-async function file(path: string, body: Record<string, unknown>): Promise<Reply> {
-  const res = await clerk.call('POST', path, body, FILING);
-  expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBe(201);
-  for (const h of res.body.households as { id: string; version: number }[]) versions.set(h.id, h.version);
-  return res;
-}
-const versionsOf = (...householdIds: string[]) => householdIds.map((householdId) => ({ householdId, version: versions.get(householdId)! }));
+const filings = new Filings(() => clerk);
+const file = (path: string, body: Record<string, unknown>, s?: Session) => filings.file(path, body, s);
+const versionsOf = (...householdIds: string[]) => filings.versionsOf(...householdIds);
 
-/** Both consumers' passes until neither applies anything and `done` holds (an event is read once older transactions on the server have ended). */
-async function applyUntil(done: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    const nhi = await applyNhiEvents(tp.platform);
-    const tax = await applyResidentialTaxEvents(tp.platform);
-    expect(nhi.failed + tax.failed).toBe(0);
-    if (nhi.applied === 0 && tax.applied === 0 && (await done())) return;
-    await sleep(50);
-  }
-  throw new Error('the consumers did not catch up');
-}
+const applyUntil = (done: () => Promise<boolean>) => applyUntilDone([() => applyNhiEvents(tp.platform), () => applyResidentialTaxEvents(tp.platform)], done, 'the consumers');
 
 interface PersonRow {
   resident_id: string;

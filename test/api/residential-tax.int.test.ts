@@ -16,10 +16,10 @@ import { applyResidentialTaxEvents } from '../../src/operations/residential-tax/
 import { figuresOf, taxpayerOf, type IncomeRecordInput } from '../../src/operations/residential-tax/income.js';
 import { RESIDENTIAL_TAX_REQUIRED_FIELDS, RESIDENTIAL_TAX_REQUIRED_TOPICS } from '../../src/operations/residential-tax/roster-events.js';
 import { call, CHIYODA, newSession, placeInMyNumberZone, SAPPORO, type Reply, type Session } from '../support/api.js';
+import { applyUntil as applyUntilDone, Filings } from '../support/fed-operations.js';
 import { adminQuery, createTestPlatform, type TestPlatform } from '../support/platform.js';
 import { HOME, person, readAuditEntries, SAPPORO_ADDRESS } from '../support/register.js';
 
-const FILING = { 'municloud-purpose': 'residency_change' };
 const TAX = { 'municloud-purpose': 'tax_assessment' };
 const FY = 2026;
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
@@ -31,7 +31,6 @@ let auditor: Session;
 let sapporoClerk: Session;
 let consumerId: string;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const accountId = async (s: Session) => (await s.call('GET', '/v1/auth/me')).body.id as string;
 
 function subscribe(over: Record<string, unknown> = {}): Promise<Reply> {
@@ -46,14 +45,9 @@ function subscribe(over: Record<string, unknown> = {}): Promise<Reply> {
   });
 }
 
-const versions = new Map<string, number>();
-async function file(path: string, body: Record<string, unknown>): Promise<Reply> {
-  const res = await clerk.call('POST', path, body, FILING);
-  expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBe(201);
-  for (const h of res.body.households as { id: string; version: number }[]) versions.set(h.id, h.version);
-  return res;
-}
-const versionsOf = (...householdIds: string[]) => householdIds.map((householdId) => ({ householdId, version: versions.get(householdId)! }));
+const filings = new Filings(() => clerk);
+const file = (path: string, body: Record<string, unknown>, s?: Session) => filings.file(path, body, s);
+const versionsOf = (...householdIds: string[]) => filings.versionsOf(...householdIds);
 
 /** A person moving in alone on a date: their id and household. */
 async function moveInAlone(given: string, kana: string, dateOfBirth: string, eventDate: string): Promise<{ id: string; household: string }> {
@@ -102,16 +96,7 @@ const onRosterOf = async (fiscalYear: number) =>
     .sort();
 const incomeCount = async () => Number((await adminQuery<{ n: string }>(tp, 'cell-a', 'SELECT count(*) AS n FROM cell.residential_tax_income_records'))[0]!.n);
 
-/** Passes until one applies nothing and `done` holds (an event is read once every older transaction on the server has ended). */
-async function applyUntil(done: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    const report = await applyResidentialTaxEvents(tp.platform);
-    expect(report.failed).toBe(0);
-    if (report.applied === 0 && (await done())) return;
-    await sleep(50);
-  }
-  throw new Error('the residential tax consumer did not catch up');
-}
+const applyUntil = (done: () => Promise<boolean>) => applyUntilDone([() => applyResidentialTaxEvents(tp.platform)], done, 'the residential tax consumer');
 
 beforeAll(async () => {
   tp = await createTestPlatform({});
