@@ -8,19 +8,15 @@
  * audited.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { corporateNumberCheckDigit } from '../../src/providers/registry/corporate-number.js';
 import { recordCertification } from '../../src/providers/registry/certifications.js';
-import { addDays, todayInJapan } from '../../src/providers/days.js';
+import { addDays } from '../../src/providers/days.js';
 import { validUntil } from '../../src/providers/registry/registration.js';
 import { CHIYODA, newSession, SAPPORO, YOKOHAMA, type Session } from '../support/api.js';
 import { adminQuery, createTestPlatform, type TestPlatform } from '../support/platform.js';
 import { readAuditEntries } from '../support/register.js';
+import { AUDIT, corporateNumber, TODAY, VALID_UNTIL } from '../support/providers.js';
 
-const corporateNumber = (base: string) => `${corporateNumberCheckDigit(base)}${base}`;
-const TODAY = todayInJapan();
 /** An audited period that ended a month ago, listed ten days ago: valid for about 15 more months. */
-const AUDIT = { auditPeriodStart: addDays(TODAY, -400), auditPeriodEnd: addDays(TODAY, -40), listedOn: addDays(TODAY, -10) };
-const VALID_UNTIL = validUntil(AUDIT.auditPeriodEnd);
 
 type Entry = { kind: string; municipality: string | null; outcome: { result: string; reason: string | null }; records: { resource: string; ids: string[] }[]; actor: { account: string | null } };
 

@@ -10,19 +10,14 @@
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { corporateNumberCheckDigit } from '../../src/providers/registry/corporate-number.js';
 import { writeFile, readFile } from 'node:fs/promises';
 import { toComponentDefinition } from '../../src/providers/assessment/index.js';
 import { profileRequirementIds } from '../../src/providers/catalog/profiles.js';
 import { validateOscal } from '../../src/providers/oscal/validate.js';
-import { addDays, todayInJapan } from '../../src/providers/days.js';
-import { validUntil } from '../../src/providers/registry/registration.js';
+import { addDays } from '../../src/providers/days.js';
 import { cliOnOwnDatabases, type CliDatabases } from '../support/cli-databases.js';
+import { AUDIT_OPTIONS, corporateNumber, TODAY, VALID_UNTIL } from '../support/providers.js';
 
-const TODAY = todayInJapan();
-const AUDIT = ['--audit-start', addDays(TODAY, -400), '--audit-end', addDays(TODAY, -40), '--listed-on', addDays(TODAY, -10)];
-const VALID_UNTIL = validUntil(addDays(TODAY, -40));
-const corporateNumber = (base: string) => `${corporateNumberCheckDigit(base)}${base}`;
 
 let own: CliDatabases;
 const cli = (...args: string[]) => own.cli(...args);
@@ -50,10 +45,10 @@ describe('municloud assessments', () => {
   it('submits, records findings, decides, exports results and compares, all audited', async () => {
     const aozora = idOf(await ok('providers', 'add', '--name', '青空クラウド株式会社', '--corporate-number', corporateNumber('010401000001'), '--country', 'JP'));
     const iaas = idOf(await ok('providers', 'service', 'add', '--provider', aozora, '--name', '青空 IaaS', '--model', 'IaaS'));
-    await ok('providers', 'registration', 'add', '--service', iaas, '--number', 'C25-0201-1', ...AUDIT);
+    await ok('providers', 'registration', 'add', '--service', iaas, '--number', 'C25-0201-1', ...AUDIT_OPTIONS);
     const hokuto = idOf(await ok('providers', 'add', '--name', '北斗データ株式会社', '--corporate-number', corporateNumber('020001000002'), '--country', 'JP'));
     const saas = idOf(await ok('providers', 'service', 'add', '--provider', hokuto, '--name', '北斗 自治体SaaS', '--model', 'SaaS'));
-    await ok('providers', 'registration', 'add', '--service', saas, '--number', 'C25-0202-1', ...AUDIT);
+    await ok('providers', 'registration', 'add', '--service', saas, '--number', 'C25-0202-1', ...AUDIT_OPTIONS);
 
     const doc = (serviceId: string, title: string, ids: readonly string[]) =>
       toComponentDefinition({

@@ -7,17 +7,12 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { corporateNumberCheckDigit } from '../../src/providers/registry/corporate-number.js';
 import { recordCertification } from '../../src/providers/registry/certifications.js';
-import { addDays, todayInJapan } from '../../src/providers/days.js';
-import { validUntil } from '../../src/providers/registry/registration.js';
+import { addDays } from '../../src/providers/days.js';
 import { CHIYODA } from '../support/api.js';
 import { cliOnOwnDatabases, type CliDatabases } from '../support/cli-databases.js';
+import { AUDIT_OPTIONS, corporateNumber, TODAY, VALID_UNTIL } from '../support/providers.js';
 
-const TODAY = todayInJapan();
-const AUDIT = ['--audit-start', addDays(TODAY, -400), '--audit-end', addDays(TODAY, -40), '--listed-on', addDays(TODAY, -10)];
-const VALID_UNTIL = validUntil(addDays(TODAY, -40));
-const corporateNumber = (base: string) => `${corporateNumberCheckDigit(base)}${base}`;
 
 let own: CliDatabases;
 const cli = (...args: string[]) => own.cli(...args);
@@ -44,13 +39,13 @@ describe('municloud providers', () => {
     const aozora = idOf(await ok('providers', 'add', '--name', '青空クラウド株式会社', '--corporate-number', corporateNumber('010401000001'), '--country', 'JP'));
     const iaas = idOf(await ok('providers', 'service', 'add', '--provider', aozora, '--name', '青空 IaaS', '--model', 'IaaS'));
     const east = idOf(await ok('providers', 'region', 'add', '--provider', aozora, '--code', 'jp-east-1', '--name', '東日本', '--country', 'JP', '--jurisdiction', 'JP', '--locations', '東京都,11'));
-    const registered = await ok('providers', 'registration', 'add', '--service', iaas, '--number', 'C25-0201-1', ...AUDIT);
+    const registered = await ok('providers', 'registration', 'add', '--service', iaas, '--number', 'C25-0201-1', ...AUDIT_OPTIONS);
     const registration = idOf(registered);
     expect(registered).toContain(`valid until ${VALID_UNTIL}  valid on ${TODAY}`);
 
     const hokuto = idOf(await ok('providers', 'add', '--name', '北斗データ株式会社', '--corporate-number', corporateNumber('020001000002'), '--country', 'JP'));
     const saas = idOf(await ok('providers', 'service', 'add', '--provider', hokuto, '--name', '北斗 自治体SaaS', '--model', 'SaaS'));
-    await ok('providers', 'registration', 'add', '--service', saas, '--number', 'C25-0202-1', ...AUDIT);
+    await ok('providers', 'registration', 'add', '--service', saas, '--number', 'C25-0202-1', ...AUDIT_OPTIONS);
     const unregistered = idOf(await ok('providers', 'service', 'add', '--provider', hokuto, '--name', '北斗 帳票', '--model', 'SaaS'));
 
     // Refusals: a clear error naming the option, exit code 2, nothing written.
