@@ -52,8 +52,8 @@ async function catchUpFedOperations(platform: Platform, municipalityCode: string
 /**
  * Synthetic income for the roster of 1 January, unless the year has records:
  * stored through the residential tax's own import (checked, sealed, audited as
- * a platform job). Each figure is derived from the resident id, so a run is
- * reproducible.
+ * a platform job). Each figure is derived from the resident id (not drawn at
+ * random), so the same residents always get the same income.
  */
 async function seedIncomeRecords(platform: Platform, municipalityCode: string): Promise<number> {
   const pool = await platform.cells.poolFor(municipalityCode);

@@ -50,7 +50,8 @@ export interface FedOperation<Effects extends Record<string, number>> {
 
 /**
  * Advisory-lock classes in use, so that a new one does not collide: 4812–4814 the register and linkage, 4815 NHI,
- * 4816 child allowance, 4817 residential tax's feed, 4818 a residential tax assessment run (one per municipality and year).
+ * 4816 child allowance, 4817 residential tax's feed, 4818 a residential tax assessment run (one per municipality and year);
+ * 4820 the linkage daily file's day closing (src/linkage/store.ts).
  */
 export const LOCK_CLASSES = { nationalHealthInsurance: 4_815, childAllowance: 4_816, residentialTax: 4_817, residentialTaxAssessment: 4_818 } as const;
 
