@@ -9,7 +9,7 @@ import { Type } from 'typebox';
 import { Problem } from '../../platform/errors.js';
 import type { App, Platform } from '../../platform/http/server.js';
 import { oscalProblem } from '../oscal/problems.js';
-import { OscalInvalid, validateOscal, type OscalModel } from '../oscal/validate.js';
+import { OSCAL_MODELS, OscalInvalid, validateOscal, type OscalModel } from '../oscal/validate.js';
 import { fromOscalCatalog, profileIds, toOscalCatalog, toOscalProfile } from './oscal-catalog.js';
 import { DATA_CLASS_INFO, DATA_CLASSES, isDataClass, profileRequirementIds } from './profiles.js';
 import { CATALOG_VERSION, REQUIREMENT_GROUPS, REQUIREMENTS } from './requirements.js';
@@ -19,7 +19,6 @@ const TAGS = ['requirements'];
 export const OSCAL_BODY_LIMIT = 1024 * 1024;
 /** Where the catalog is published, as profiles name it in their import href. */
 export const CATALOG_PATH = '/v1/requirements/catalog';
-const OSCAL_MODELS: readonly OscalModel[] = ['catalog', 'profile', 'component-definition', 'assessment-plan', 'assessment-results'];
 
 const Text = Type.Object({ ja: Type.String(), en: Type.String() });
 
@@ -95,7 +94,7 @@ export function requirementsRoutes(app: App, _platform: Platform): void {
         summary:
           'Check an OSCAL document against NIST’s OSCAL 1.2.1 JSON schema (and a catalog or profile against this catalog): 200 when valid, else 422 oscal_invalid listing every problem with its path. Nothing is stored.',
         body: Type.Object(
-          { model: Type.Union(OSCAL_MODELS.map((m) => Type.Literal(m))), document: Type.Record(Type.String(), Type.Unknown()) },
+          { model: Type.Union(OSCAL_MODELS.map((m: OscalModel) => Type.Literal(m))), document: Type.Record(Type.String(), Type.Unknown()) },
           { additionalProperties: false },
         ),
         response: { 200: Type.Object({ model: Type.String(), valid: Type.Literal(true), requirementIds: Type.Optional(Type.Array(Type.String())) }) },

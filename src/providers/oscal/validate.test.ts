@@ -42,6 +42,30 @@ const MINIMAL: Record<OscalModel, object> = {
         },
       ],
     },
+  },  'system-security-plan': {
+    'system-security-plan': {
+      uuid: uuid(8),
+      metadata,
+      'import-profile': { href: 'profile.json' },
+      'system-characteristics': {
+        'system-ids': [{ 'identifier-type': 'https://example.org/ids', id: 'system-1' }],
+        'system-name': 'Resident register',
+        description: 'One municipality on the platform.',
+        'system-information': { 'information-types': [{ title: 'Resident records', description: 'Who lives where.' }] },
+        status: { state: 'operational' },
+        'authorization-boundary': { description: 'The municipality’s tenant.' },
+      },
+      'system-implementation': { components: [{ uuid: uuid(9), type: 'this-system', title: 'Platform', description: 'The tenant.', status: { state: 'operational' } }] },
+      'control-implementation': { description: 'How the profile is met.', 'implemented-requirements': [{ uuid: uuid(10), 'control-id': 'ac-1' }] },
+    },
+  },
+  'plan-of-action-and-milestones': {
+    'plan-of-action-and-milestones': {
+      uuid: uuid(11),
+      metadata,
+      'system-id': { 'identifier-type': 'https://example.org/ids', id: 'system-1' },
+      'poam-items': [{ uuid: uuid(12), title: 'Renew the registration', description: 'The provider’s registration lapses.' }],
+    },
   },
 };
 

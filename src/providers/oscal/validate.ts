@@ -32,6 +32,8 @@ export const OSCAL_MODELS = [
   'component-definition',
   'assessment-plan',
   'assessment-results',
+  'system-security-plan',
+  'plan-of-action-and-milestones',
 ] as const;
 export type OscalModel = (typeof OSCAL_MODELS)[number];
 
@@ -42,6 +44,8 @@ const SCHEMA_FILES: Record<OscalModel, string> = {
   'component-definition': 'oscal_component_schema.json',
   'assessment-plan': 'oscal_assessment-plan_schema.json',
   'assessment-results': 'oscal_assessment-results_schema.json',
+  'system-security-plan': 'oscal_ssp_schema.json',
+  'plan-of-action-and-milestones': 'oscal_poam_schema.json',
 };
 
 export interface OscalProblem {
