@@ -26,6 +26,7 @@ import { PopulationLoadError } from '../resident-register/population-load.js';
 import { registerLinkageCommands } from '../linkage/cli.js';
 import { registerAssessmentCommands } from '../providers/assessment/cli.js';
 import { registerProviderCommands } from '../providers/registry/cli.js';
+import { registerPlacementCommands } from '../providers/placement/cli.js';
 import { FollowError } from '../linkage/follow.js';
 import { AssessmentRunError } from '../operations/residential-tax/batch.js';
 import { IncomeImportError, registerResidentialTaxCommands } from '../operations/residential-tax/cli.js';
@@ -268,6 +269,7 @@ export function buildCli(): Command {
   registerRequirementsCommands(program, { out: (text) => process.stdout.write(text), progress });
   registerProviderCommands(program, { withPlatform: registerIo.withPlatform, out: (text) => process.stdout.write(text) });
   registerAssessmentCommands(program, { withPlatform: registerIo.withPlatform, out: (text) => process.stdout.write(text) });
+  registerPlacementCommands(program, { withPlatform: registerIo.withPlatform, out: (text) => process.stdout.write(text) });
   registerSelfCheckCommands(program, {
     // The routes a server would register: their declared access says which roles reach My Number.
     withPlatform: (use) =>

@@ -120,6 +120,16 @@ export const PROBLEMS = {
     ja: 'この団体のデータをこのセルには配置できません。セルは、データ区分について認定され ISMAP 登録が有効な国内のプロバイダ・リージョン上にある必要があります（理由は errors を参照）。',
     en: "The municipality cannot be placed on this cell: it must run on a provider and region in Japan, registered and certified for the municipality's class of data (see errors for each reason).",
   },
+  cell_location_undeclared: {
+    status: 409,
+    ja: 'この団体のセルの所在（プロバイダ・サービス・リージョン）が宣言されていないため、システムセキュリティ計画を作れません。先にセルの所在を宣言してください。',
+    en: "The municipality's cell has no declared location (provider, service and region), so there is no system security plan to give: declare the cell's location first.",
+  },
+  no_placement_alerts: {
+    status: 404,
+    ja: 'この日・この期間にこの団体の配置に関するアラートはありません。行動計画（POA&M）として出力するものはありません。',
+    en: 'There is no placement alert for this municipality on the day and within the days given: there is no plan of action and milestones to give.',
+  },
   registration_refused: {
     status: 422,
     ja: 'ISMAP 登録の内容が認められません。指摘された項目を確認してください（何も変更されていません）。',

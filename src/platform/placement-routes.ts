@@ -1,10 +1,8 @@
 /** The platform operator places municipalities on cells. */
 import { Type } from 'typebox';
 import { recordAction } from '../security/audit/record.js';
-import { Problem, fieldError } from './errors.js';
 import type { App, Platform } from './http/server.js';
-import { requireOrganization } from '../organizations/store.js';
-import { isMunicipalityKind } from '../organizations/organization.js';
+import { placeMunicipality } from './placing.js';
 
 const PlacementSchema = Type.Object({ municipalityCode: Type.String(), cellId: Type.String(), placedAt: Type.String() });
 
@@ -38,28 +36,11 @@ export function placementRoutes(app: App, platform: Platform): void {
         response: { 200: PlacementSchema },
       },
     },
-    async (request) => {
-      const org = await requireOrganization(platform.control, request.params.code, 'params/code');
-      if (!isMunicipalityKind(org.kind)) {
-        throw new Problem('validation_failed', [
-          fieldError('params/code', 'municipality', { ja: '市区町村の団体コードを指定してください。', en: 'must be the code of a municipality' }),
-        ]);
-      }
-      if (!platform.cells.hasCell(request.body.cellId)) {
-        throw new Problem('validation_failed', [fieldError('body/cellId', 'known', { ja: '存在しないセルです。', en: 'is not a configured cell' })]);
-      }
-      let placement;
-      try {
-        placement = await platform.cells.place(org.code, request.body.cellId, request.principal?.accountId ?? null);
-      } catch (err) {
-        // The placement policy's refusal is evidence too (src/providers/placement).
-        if (err instanceof Problem && err.code === 'placement_refused') {
-          await recordAction(platform, request, 'placement_set', { municipality: org.code, refused: 'placement_refused', records: [{ resource: 'cells', ids: [request.body.cellId] }] });
-        }
-        throw err;
-      }
-      await recordAction(platform, request, 'placement_set', { municipality: org.code, records: [{ resource: 'cells', ids: [placement.cellId] }] });
-      return placement;
-    },
+    async (request) =>
+      placeMunicipality(
+        platform,
+        { code: request.params.code, cellId: request.body.cellId, by: request.principal?.accountId ?? null },
+        { record: (details) => recordAction(platform, request, 'placement_set', details), codeField: 'params/code', cellField: 'body/cellId' },
+      ),
   );
 }

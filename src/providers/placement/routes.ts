@@ -14,6 +14,7 @@ import { SERVICE_MODELS } from '../registry/model.js';
 import { ALERT_STATUSES, DEFAULT_ALERT_DAYS } from './alerts.js';
 import { placementAlertsOn, runPlacementAlertCheck } from './check.js';
 import { cellStanding, declareCellLocation } from './locations.js';
+import { placementPoamOf, placementSystemSecurityPlanOf } from './oscal-exports.js';
 import { PLACEMENT_REASONS } from './policy.js';
 
 const Message = Type.Object({ ja: Type.String(), en: Type.String() });
@@ -58,6 +59,12 @@ const AlertsSchema = Type.Object({ on: Type.String(), withinDays: Type.Integer()
 
 const WithinDays = Type.Integer({ minimum: 0, maximum: 3660, default: DEFAULT_ALERT_DAYS, description: 'How far ahead a lapse is announced' });
 const CellParams = Type.Object({ cellId: Type.String({ maxLength: 64 }) }, { additionalProperties: false });
+const MunicipalityParams = Type.Object({ code: Type.String({ maxLength: 20 }) }, { additionalProperties: false });
+const OscalDocument = Type.Record(Type.String(), Type.Unknown(), { description: 'An OSCAL 1.2.1 document, checked against NIST\'s schema before it is sent' });
+const PlanQuery = Type.Object({ on: Type.Optional(Day('default: today in Japan')) }, { additionalProperties: false });
+const PoamQuery = Type.Object({ on: Type.Optional(Day('default: today in Japan')), withinDays: WithinDays }, { additionalProperties: false });
+const SSP_SUMMARY = "as an OSCAL system security plan: where the data lives (cell, service, region, data centres), the service's ISMAP registration and certification leveraged, and how each requirement of the profile is met";
+const POAM_SUMMARY = "as an OSCAL plan of action and milestones: each placement alert with its risk, deadline and dated plan (404 no_placement_alerts when there is none)";
 
 export function placementPolicyRoutes(app: App, platform: Platform): void {
   const { control } = platform;
@@ -140,6 +147,31 @@ export function placementPolicyRoutes(app: App, platform: Platform): void {
       });
       return { on, withinDays, items: alerts };
     },
+  );
+
+  app.get(
+    '/v1/placements/:code/system-security-plan',
+    { config: { access }, schema: { tags: ['placement'], summary: `A municipality's placement ${SSP_SUMMARY}`, params: MunicipalityParams, querystring: PlanQuery, response: { 200: OscalDocument } } },
+    async (request) => placementSystemSecurityPlanOf(control, request.params.code, request.query.on ? { on: request.query.on } : {}),
+  );
+
+  app.get(
+    '/v1/placements/:code/plan-of-action-and-milestones',
+    { config: { access }, schema: { tags: ['placement'], summary: `A municipality's placement alerts ${POAM_SUMMARY}`, params: MunicipalityParams, querystring: PoamQuery, response: { 200: OscalDocument } } },
+    async (request) => placementPoamOf(control, request.params.code, { ...(request.query.on ? { on: request.query.on } : {}), withinDays: request.query.withinDays }),
+  );
+
+  const municipalReaders = { roles: ['municipal_admin', 'auditor'] as const };
+  app.get(
+    '/v1/municipality/system-security-plan',
+    { config: { access: municipalReaders }, schema: { tags: ['placement'], summary: `Your municipality's placement ${SSP_SUMMARY}`, querystring: PlanQuery, response: { 200: OscalDocument } } },
+    async (request) => placementSystemSecurityPlanOf(control, principalOf(request).organizationCode, request.query.on ? { on: request.query.on } : {}),
+  );
+
+  app.get(
+    '/v1/municipality/plan-of-action-and-milestones',
+    { config: { access: municipalReaders }, schema: { tags: ['placement'], summary: `Your municipality's placement alerts ${POAM_SUMMARY}`, querystring: PoamQuery, response: { 200: OscalDocument } } },
+    async (request) => placementPoamOf(control, principalOf(request).organizationCode, { ...(request.query.on ? { on: request.query.on } : {}), withinDays: request.query.withinDays }),
   );
 
   app.get(

@@ -8,7 +8,8 @@
  * be written the request fails (503), so no action goes unrecorded.
  */
 import type { FastifyRequest } from 'fastify';
-import { isMunicipalityKind } from '../../organizations/organization.js';
+import { randomUUID } from 'node:crypto';
+import { DIGITAL_AGENCY_CODE, isMunicipalityKind } from '../../organizations/organization.js';
 import type { Platform } from '../../platform/http/server.js';
 import type { EntryKind } from './catalogue.js';
 import { LIMITS, type Actor, type AuditEntryInput, type RecordRef, type Source } from './entry.js';
@@ -36,6 +37,14 @@ export interface JobContext {
   readonly actor: Actor;
   readonly source: Source;
   readonly runId: string;
+}
+
+/**
+ * A job of the platform operator (a CLI command on the operator's machine, a
+ * scheduled pass of `serve`): no account, the operator's role and network.
+ */
+export function operatorJob(runId: string = randomUUID()): JobContext {
+  return { actor: { account: null, roles: ['platform_operator'], organization: DIGITAL_AGENCY_CODE }, source: { zone: 'operator', address: null }, runId };
 }
 
 /** Records what a platform job did; fails closed like recordAction. */
