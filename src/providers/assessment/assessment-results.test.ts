@@ -97,6 +97,23 @@ describe("assessorAssessmentResults: an assessor's findings", () => {
     expect(result.start).toBe('2026-04-01T00:00:00+09:00');
   });
 
+  it('states the certification decision in force as the operator’s attestation, and says nothing when there is none', () => {
+    const certified = assessorAssessmentResults({ ...input, certification: { id: '2b1a4a1e-6c3d-4d5e-8f90-000000000001', status: 'certified', decidedOn: '2026-03-20', expiresOn: '2027-07-31' } });
+    expect(validateOscal('assessment-results', certified)).toEqual([]);
+    const part = (certified['assessment-results'].results as any[])[0].attestations[0].parts[0];
+    expect(part).toMatchObject({ name: 'certification-decision', ns: MUNICLOUD_NS });
+    expect(part.prose).toBe('On 2026-03-20 the platform operator decided Lead SaaS: certified for my_number until 2027-07-31 (certification 2b1a4a1e-6c3d-4d5e-8f90-000000000001).');
+    expect(part.props.map((p: any) => [p.name, p.value])).toEqual([
+      ['municloud-certification-status', 'certified'],
+      ['municloud-certification-id', '2b1a4a1e-6c3d-4d5e-8f90-000000000001'],
+      ['municloud-expires-on', '2027-07-31'],
+    ]);
+    const refused = assessorAssessmentResults({ ...input, certification: { id: '2b1a4a1e-6c3d-4d5e-8f90-000000000002', status: 'not_certified', decidedOn: '2026-03-20', expiresOn: null } });
+    expect(validateOscal('assessment-results', refused)).toEqual([]);
+    expect((refused['assessment-results'].results as any[])[0].attestations[0].parts[0].prose).toContain('not certified for my_number');
+    expect((assessorAssessmentResults(input)['assessment-results'].results as any[])[0].attestations).toBeUndefined();
+  });
+
   it('refuses requirement ids that are not OSCAL tokens, and an empty profile', () => {
     expect(() => assessorAssessmentResults({ ...input, requirementIds: ['1 bad'] })).toThrow(/OSCAL tokens/);
     expect(() => assessorAssessmentResults({ ...input, requirementIds: [] })).toThrow(/no requirement/);

@@ -20,7 +20,7 @@
 import type { DataClass } from '../catalog/profiles.js';
 import { addDays, isDateTime, isDay, startOfDayInJapan } from '../days.js';
 import { currentFindings, type Finding, type FindingState } from './findings.js';
-import { derivedUuid, OSCAL_VERSION, type OscalProp, oscalString, PROP, prop, TOKEN_PATTERN } from './oscal-common.js';
+import { derivedUuid, MUNICLOUD_NS, OSCAL_VERSION, type OscalProp, oscalString, PROP, prop, TOKEN_PATTERN } from './oscal-common.js';
 import { type SelfCheckId, type SelfCheckResult, SELF_CHECKS, SELF_CHECK_IDS, evaluateSelfChecks, type PlatformObservations } from './self-checks.js';
 
 type Json = Record<string, unknown>;
@@ -46,6 +46,43 @@ export interface AssessorResultsInput {
   readonly methods?: ReadonlyMap<string, AssessmentMethod>;
   /** The document's version; producedAt when not given. */
   readonly version?: string;
+  /**
+   * The certification decision in force on the day for the data class, if
+   * any: stated as the operator's attestation on the result, so the results
+   * say what they led to.
+   */
+  readonly certification?: CertificationStatement | null;
+}
+
+export interface CertificationStatement {
+  readonly id: string;
+  readonly status: 'certified' | 'not_certified' | 'withdrawn';
+  readonly decidedOn: string;
+  readonly expiresOn: string | null;
+}
+
+function certificationAttestation(c: CertificationStatement, serviceTitle: string, dataClass: DataClass): Json {
+  const what =
+    c.status === 'certified'
+      ? `certified for ${dataClass} until ${c.expiresOn}`
+      : c.status === 'not_certified'
+        ? `not certified for ${dataClass}`
+        : `its certification for ${dataClass} withdrawn`;
+  return {
+    parts: [
+      {
+        name: 'certification-decision',
+        ns: MUNICLOUD_NS,
+        title: 'Certification decision',
+        props: [
+          prop(PROP.certificationStatus, c.status),
+          prop(PROP.certificationId, c.id),
+          ...(c.expiresOn ? [prop(PROP.expiresOn, c.expiresOn)] : []),
+        ],
+        prose: `On ${c.decidedOn} the platform operator decided ${oscalString(serviceTitle)}: ${what} (certification ${c.id}).`,
+      },
+    ],
+  };
 }
 
 /** The assessor's findings on a service as of a day, as OSCAL assessment results. */
@@ -116,6 +153,7 @@ export function assessorAssessmentResults(input: AssessorResultsInput): Assessme
       ],
     },
     'reviewed-controls': { 'control-selections': [{ 'include-controls': requirementIds.map((id) => ({ 'control-id': id })) }] },
+    ...(input.certification ? { attestations: [certificationAttestation(input.certification, input.serviceTitle, input.dataClass)] } : {}),
     ...(observations.length > 0 ? { observations, findings } : {}),
   };
 

@@ -27,6 +27,10 @@ export const PROP = {
   selfCheck: 'municloud-self-check',
   /** On an observation of an assessor's finding: the finding's own state, including not_applicable. */
   findingState: 'municloud-finding-state',
+  /** On a certification decision: its status (certified, not_certified, withdrawn), id and last day. */
+  certificationStatus: 'municloud-certification-status',
+  certificationId: 'municloud-certification-id',
+  expiresOn: 'municloud-expires-on',
 } as const;
 
 export interface OscalProp {

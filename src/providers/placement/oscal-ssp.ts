@@ -34,9 +34,6 @@ export const SSP_PROP = {
   validUntil: 'municloud-valid-until',
   inForceUntil: 'municloud-in-force-until',
   auditPeriod: 'municloud-audit-period',
-  certificationId: 'municloud-certification-id',
-  certificationStatus: 'municloud-certification-status',
-  expiresOn: 'municloud-expires-on',
   componentDefinitionVersion: 'municloud-component-definition-version',
 } as const;
 
@@ -253,10 +250,10 @@ function certificationAuthorization(c: CertificationFacts, serviceName: string, 
     uuid: derivedUuid('leveraged-authorization', 'certification', c.id),
     title: oscalString(`municloud certification of ${serviceName} for ${c.dataClass}: ${c.status.replace('_', ' ')}`),
     props: [
-      prop(SSP_PROP.certificationId, c.id),
-      prop(SSP_PROP.certificationStatus, c.status),
+      prop(PROP.certificationId, c.id),
+      prop(PROP.certificationStatus, c.status),
       prop(PROP.dataClass, c.dataClass),
-      ...(c.expiresOn ? [prop(SSP_PROP.expiresOn, c.expiresOn)] : []),
+      ...(c.expiresOn ? [prop(PROP.expiresOn, c.expiresOn)] : []),
     ],
     'party-uuid': partyUuid.municipality(operatorCode),
     'date-authorized': c.decidedOn,
