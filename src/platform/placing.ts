@@ -30,6 +30,8 @@ export async function placeMunicipality(
     // The placement policy's refusal is evidence too (src/providers/placement).
     if (err instanceof Problem && err.code === 'placement_refused') {
       await options.record({ municipality: org.code, refused: 'placement_refused', records: [{ resource: 'cells', ids: [input.cellId] }] });
+      // The guard names the cell as the API's body does; the caller says how its user named it.
+      throw new Problem('placement_refused', err.fields.map((f) => ({ ...f, field: options.cellField })), err.detail, err.headers);
     }
     throw err;
   }

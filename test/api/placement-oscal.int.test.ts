@@ -19,7 +19,7 @@ import { AUDIT, corporateNumber, TODAY, VALID_UNTIL } from '../support/providers
 
 let tp: TestPlatform;
 let operator: Session;
-const ids: Record<string, string> = {};
+const ids = {} as { provider: string; service: string; region: string; registration: string };
 const PROFILE = profileRequirementIds('my_number');
 
 function expectProblem(res: { status: number; body: any }, status: number, code: string) {

@@ -5,10 +5,13 @@
  * clear error naming the option and nothing written, a cell declared, and the
  * placement check run as a platform job, every write and alert audited.
  */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordCertification } from '../../src/providers/registry/certifications.js';
 import { addDays } from '../../src/providers/days.js';
+import { validateOscal } from '../../src/providers/oscal/validate.js';
 import { CHIYODA } from '../support/api.js';
 import { cliOnOwnDatabases, type CliDatabases } from '../support/cli-databases.js';
 import { AUDIT_OPTIONS, corporateNumber, TODAY, VALID_UNTIL } from '../support/providers.js';
@@ -71,18 +74,39 @@ describe('municloud providers', () => {
     const proposals = JSON.parse(await ok('providers', 'joint-proposal', 'list', '--json')) as { id: string; assignments: unknown[] }[];
     expect(proposals).toEqual([expect.objectContaining({ id: proposal, assignments: [{ requirementId: 'leg-01', serviceId: saas }, { requirementId: 'sec-01', serviceId: iaas }] })]);
 
-    // The cell is declared; not certified yet, so no municipality could be placed on it.
+    // The cell is declared; not certified yet, so no municipality can be placed on it.
     expect(await ok('providers', 'cell-location', 'set', 'cell-a', '--service', iaas, '--region', east)).toMatch(/refused for my_number data on .*: not_certified_for_class/);
+    const refused = await cli('placement', 'set', CHIYODA, '--cell', 'cell-a');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/error \[placement_refused\]/);
+    expect(refused.stderr).toMatch(/--cell: .*not certified for this municipality's class of data/);
+    expect(await query('SELECT * FROM control.placements')).toEqual([]);
     const c = new pg.Client({ connectionString: own.controlUrl });
     await c.connect();
     try {
+      // Decided directly: how a decision is reached is the assessments' test.
       await recordCertification(c, { serviceId: iaas, dataClass: 'my_number', status: 'certified', expiresOn: VALID_UNTIL, decidedBy: null });
-      // Placed as the API would now allow (the API's own test shows the refusals).
-      await c.query('INSERT INTO control.placements (municipality_code, cell_id) VALUES ($1, $2)', [CHIYODA, 'cell-a']);
     } finally {
       await c.end();
     }
     expect(await ok('providers', 'cell-location', 'show', 'cell-a')).toContain(`may hold my_number data on ${TODAY} (covered until ${VALID_UNTIL})`);
+    expect(await ok('placement', 'set', CHIYODA, '--cell', 'cell-a')).toMatch(/^131016 placed on cell-a/);
+    expect(await ok('placement', 'list')).toContain(`131016  cell-a  placed ${TODAY}  covered until ${VALID_UNTIL}`);
+    expect((await cli('placement', 'set', '130001', '--cell', 'cell-a')).stderr).toMatch(/<code>: must be the code of a municipality/);
+    expect((await cli('placement', 'set', '011002', '--cell', 'cell-z')).stderr).toMatch(/--cell: is not a configured cell/);
+
+    // The placement as OSCAL: the plan written whole to a file; nothing to plan today, a plan 30 days before the lapse.
+    const sspFile = path.join(own.dir, 'ssp.json');
+    await ok('placement', 'ssp', CHIYODA, '--out', sspFile);
+    const ssp = JSON.parse(await readFile(sspFile, 'utf8'));
+    expect(validateOscal('system-security-plan', ssp)).toEqual([]);
+    expect(ssp['system-security-plan']['system-characteristics']['system-ids'][0].id).toBe(CHIYODA);
+    const nothing = await cli('placement', 'poam', CHIYODA);
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toMatch(/error \[no_placement_alerts\]/);
+    const poam = JSON.parse(await ok('placement', 'poam', CHIYODA, '--on', addDays(VALID_UNTIL, -30)));
+    expect(validateOscal('plan-of-action-and-milestones', poam)).toEqual([]);
+    expect(poam['plan-of-action-and-milestones'].risks[0].deadline).toBe(`${addDays(VALID_UNTIL, 1)}T00:00:00+09:00`);
     expect(await ok('providers', 'certifications', '--current')).toMatch(new RegExp(`service ${iaas}  my_number  certified`));
 
     // The check: nothing today; the lapse announced 30 days ahead, recorded under the run's id.
@@ -99,12 +123,18 @@ describe('municloud providers', () => {
 
     type Entry = { kind: string; request: string; municipality: string | null; actor: { account: string | null; roles: string[] }; source: { zone: string } };
     const entries = (await query<{ leaf: Buffer }>('SELECT leaf FROM control.audit_entries ORDER BY seq')).map((r) => JSON.parse(r.leaf.toString('utf8')).entry as Entry);
-    const jobs = entries.filter((e) => ['provider_registry_changed', 'cell_location_declared', 'placement_alert'].includes(e.kind));
+    const jobs = entries.filter((e) => ['provider_registry_changed', 'cell_location_declared', 'placement_alert', 'placement_set'].includes(e.kind));
     expect(jobs.every((e) => e.actor.account === null && e.actor.roles.join() === 'platform_operator' && e.source.zone === 'operator')).toBe(true);
     // 2 providers, 3 services, 1 region, 2 registrations, 1 joint proposal, 1 renewal.
     expect(jobs.filter((e) => e.kind === 'provider_registry_changed')).toHaveLength(10);
     expect(jobs.filter((e) => e.kind === 'cell_location_declared')).toHaveLength(1);
     expect(jobs.filter((e) => e.kind === 'placement_alert')).toEqual([expect.objectContaining({ municipality: CHIYODA, request: runId })]);
+    // The refused placement and the placement, each for the municipality.
+    const placed = entries.filter((e) => e.kind === 'placement_set') as (Entry & { outcome: { result: string } })[];
+    expect(placed.map((e) => [e.municipality, e.outcome.result])).toEqual([
+      [CHIYODA, 'refused'],
+      [CHIYODA, 'success'],
+    ]);
   }, 240_000);
 
   it('every providers command has --help', async () => {
@@ -115,9 +145,13 @@ describe('municloud providers', () => {
       ['providers', 'joint-proposal', 'add'],
       ['providers', 'cell-location', 'set'],
       ['providers', 'alerts'],
+      ['placement'],
+      ['placement', 'set'],
+      ['placement', 'ssp'],
+      ['placement', 'poam'],
     ]) {
       const { stdout } = await own.cli(...args, '--help');
-      expect(stdout).toMatch(/Usage: municloud providers/);
+      expect(stdout).toMatch(new RegExp(`Usage: municloud ${args[0]}`));
     }
   });
 });

@@ -55,7 +55,7 @@ export function registerPlacementCommands(program: Command, io: PlacementCliIo):
       const lines = rows.map((r) => {
         const p = r.placement;
         const verdict = p.allowed ? `covered${p.coveredUntil ? ` until ${p.coveredUntil}` : ''}` : `NOT covered: ${p.reasons.join(', ')}`;
-        return `${r.municipalityCode}  ${r.cellId}  placed ${r.placedAt.slice(0, 10)}  ${verdict}`;
+        return `${r.municipalityCode}  ${r.cellId}  placed ${todayInJapan(new Date(r.placedAt))}  ${verdict}`;
       });
       io.out(`${[...lines, `${rows.length} placement(s) on ${on}`].join('\n')}\n`);
     });

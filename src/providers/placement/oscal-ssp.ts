@@ -12,6 +12,7 @@ import { derivedUuid, OSCAL_VERSION, oscalString, prop, PROP, type OscalProp } f
 import type { Claim } from '../assessment/component-definition.js';
 import type { DataClass } from '../registry/data-class.js';
 import { DATA_CLASS_INFO } from '../catalog/profiles.js';
+import { todayInJapan } from '../days.js';
 import { inForceUntil, registrationStatus, validUntil, type RegistrationFacts } from '../registry/registration.js';
 import type { CertificationFacts } from '../registry/model.js';
 import { certificationOn, placementDecision, REASON_MESSAGES, type CellFacts } from './policy.js';
@@ -204,7 +205,7 @@ export function placementSystemSecurityPlan(input: PlacementPlanInput): SystemSe
         'inventory-items': [
           {
             uuid: derivedUuid('inventory-item', 'cell', cell.cellId),
-            description: `Cell ${cell.cellId}: the PostgreSQL database holding the tenant's rows, declared on ${location.declaredAt.slice(0, 10)} to run on ${oscalString(location.service.name)}, region ${oscalString(location.region.code)}.`,
+            description: `Cell ${cell.cellId}: the PostgreSQL database holding the tenant's rows, declared on ${todayInJapan(new Date(location.declaredAt))} to run on ${oscalString(location.service.name)}, region ${oscalString(location.region.code)}.`,
             props: [prop(SSP_PROP.cellId, cell.cellId), prop(SSP_PROP.regionId, location.region.id)],
             'implemented-components': [{ 'component-uuid': serviceUuid }],
           },
