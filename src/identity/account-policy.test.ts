@@ -17,6 +17,7 @@ const chiyodaAdmin = principal('131016', 'special_ward', ['municipal_admin']);
 const chiyodaClerk = principal('131016', 'special_ward', ['clerk']);
 const chiyodaAuditor = principal('131016', 'special_ward', ['auditor']);
 const tokyoSecurity = principal('130001', 'prefecture', ['prefecture_security_admin']);
+const assessor = principal('000001', 'digital_agency', ['provider_assessor']);
 const nobody = principal('131016', 'special_ward', []);
 
 describe('accountScope', () => {
@@ -35,6 +36,7 @@ describe('accountScope', () => {
     ['auditor', chiyodaAuditor],
     ['no role', nobody],
     ['clerk + auditor', principal('131016', 'special_ward', ['clerk', 'auditor'])],
+    ['provider assessor (in the operator\'s organization)', assessor],
   ])('gives a %s no scope', (_, p) => {
     expect(accountScope(p)).toBeNull();
   });
@@ -55,8 +57,8 @@ describe('mayManageAccountsOf', () => {
     expect(mayManageAccountsOf(tokyoSecurity, '131016')).toBe(false);
   });
 
-  it('lets clerks, auditors and role-less principals manage nothing, not even their own', () => {
-    for (const p of [chiyodaClerk, chiyodaAuditor, nobody]) {
+  it('lets clerks, auditors, assessors and role-less principals manage nothing, not even their own', () => {
+    for (const p of [chiyodaClerk, chiyodaAuditor, assessor, nobody]) {
       expect(mayManageAccountsOf(p, '131016')).toBe(false);
       expect(mayManageAccountsOf(p, 'any')).toBe(false);
     }
@@ -67,6 +69,11 @@ describe('mayGrantRoles', () => {
   it('lets the operator grant any role', () => {
     expect(mayGrantRoles(operator, [...ROLES])).toBe(true);
     for (const r of ROLES) expect(mayGrantRoles(operator, [r])).toBe(true);
+  });
+
+  it('lets only the operator grant the assessor role', () => {
+    expect(mayGrantRoles(operator, ['provider_assessor'])).toBe(true);
+    for (const p of [chiyodaAdmin, tokyoSecurity, assessor, chiyodaClerk, nobody]) expect(mayGrantRoles(p, ['provider_assessor'])).toBe(false);
   });
 
   it('lets a municipal admin grant the municipal roles only', () => {
@@ -81,8 +88,8 @@ describe('mayGrantRoles', () => {
     for (const r of ['clerk', 'municipal_admin', 'auditor', 'platform_operator'] as const) expect(mayGrantRoles(tokyoSecurity, [r])).toBe(false);
   });
 
-  it('lets clerks and auditors grant no role', () => {
-    for (const p of [chiyodaClerk, chiyodaAuditor, nobody]) {
+  it('lets clerks, auditors and assessors grant no role', () => {
+    for (const p of [chiyodaClerk, chiyodaAuditor, assessor, nobody]) {
       for (const r of ROLES) expect(mayGrantRoles(p, [r])).toBe(false);
     }
   });

@@ -19,7 +19,11 @@ export function mayManageAccountsOf(principal: Principal, organizationCode: stri
   return scope !== null && (scope.organizationCode === 'any' || scope.organizationCode === organizationCode);
 }
 
-/** An admin may grant only roles of their own kind of organization; the operator, any role that fits. */
+/**
+ * An admin may grant only roles of their own kind of organization; the
+ * operator, any role that fits. The platform's roles (platform_operator,
+ * provider_assessor) are therefore granted by the operator alone.
+ */
 export function mayGrantRoles(principal: Principal, roles: readonly Role[]): boolean {
   if (principal.roles.includes('platform_operator')) return true;
   const grantable: Role[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ORGANIZATION_KINDS, type OrganizationKind } from '../organizations/organization.js';
-import { hasAnyRole, MUNICIPAL_ROLES, roleFitsOrganization, ROLES, type Principal, type Role } from './roles.js';
+import { hasAnyRole, MFA_REQUIRED_ROLES, MUNICIPAL_ROLES, requiresMfa, roleFitsOrganization, ROLES, type Principal, type Role } from './roles.js';
 
 /** Which kinds each role fits, spelled out in full. */
 const FITS: Record<Role, Record<OrganizationKind, boolean>> = {
@@ -10,6 +10,8 @@ const FITS: Record<Role, Record<OrganizationKind, boolean>> = {
   support_measure_officer: { digital_agency: false, prefecture: false, designated_city: true, city: true, town: true, village: true, special_ward: true, ward: false },
   linkage_subscriber: { digital_agency: false, prefecture: false, designated_city: true, city: true, town: true, village: true, special_ward: true, ward: false },
   platform_operator: { digital_agency: true, prefecture: false, designated_city: false, city: false, town: false, village: false, special_ward: false, ward: false },
+  // No organization kind for audit firms yet: assessors sign in to the operator's organization.
+  provider_assessor: { digital_agency: true, prefecture: false, designated_city: false, city: false, town: false, village: false, special_ward: false, ward: false },
   prefecture_security_admin: { digital_agency: false, prefecture: true, designated_city: false, city: false, town: false, village: false, special_ward: false, ward: false },
 };
 
@@ -32,6 +34,18 @@ describe('roleFitsOrganization', () => {
 
   it('MUNICIPAL_ROLES are the roles that fit a city', () => {
     expect([...MUNICIPAL_ROLES].sort()).toEqual(ROLES.filter((r) => roleFitsOrganization(r, 'city')).sort());
+  });
+});
+
+describe('requiresMfa', () => {
+  it('is required of the roles that may see My Number (the municipal ones), and of no other', () => {
+    expect([...MFA_REQUIRED_ROLES].sort()).toEqual([...MUNICIPAL_ROLES].sort());
+    for (const role of ROLES) expect(requiresMfa([role]), role).toBe(MUNICIPAL_ROLES.includes(role));
+  });
+
+  it('is not required of an assessor, who sees providers\' evidence and no personal data', () => {
+    expect(requiresMfa(['provider_assessor'])).toBe(false);
+    expect(requiresMfa(['provider_assessor', 'clerk'])).toBe(true);
   });
 });
 

@@ -9,6 +9,15 @@ export const ROLES = [
   'support_measure_officer', // 支援措置担当: may disclose or certify the records of DV and similar victims, giving a reason
   'linkage_subscriber', // 連携先業務システム: a system that reads its own linkage subscriptions' feeds, nothing else
   'platform_operator', // デジタル庁 (platform operator): organizations, accounts, placement; no municipal data
+  /**
+   * 評価者: a person of an approved audit firm assessing cloud services
+   * (docs/assessments.md). Records findings and reads what assessing needs
+   * (component definitions, findings, assessment results); submits nothing for
+   * providers and decides no certification (separation of duties). Held in the
+   * platform operator's organization (000001): municloud has no organization
+   * kind for audit firms yet, so an assessor signs in to the Digital Agency's.
+   */
+  'provider_assessor',
   'prefecture_security_admin', // 都道府県セキュリティ管理者 (security cloud)
 ] as const;
 export type Role = (typeof ROLES)[number];
@@ -25,6 +34,8 @@ export function roleFitsOrganization(role: Role, kind: OrganizationKind): boolea
     case 'linkage_subscriber':
       return isMunicipalityKind(kind);
     case 'platform_operator':
+    case 'provider_assessor':
+      // No organization kind for audit firms yet: assessors sign in to the operator's organization.
       return kind === 'digital_agency';
     case 'prefecture_security_admin':
       return kind === 'prefecture';
@@ -33,7 +44,10 @@ export function roleFitsOrganization(role: Role, kind: OrganizationKind): boolea
 
 /**
  * Roles that can see My Number (特定個人情報) must log in with a second factor:
- * the municipality's staff. The operator and prefecture admins never see it.
+ * the municipality's staff. The operator, prefecture admins and assessors
+ * never see it: an assessor (provider_assessor) sees providers' security
+ * evidence (component definitions, findings), no personal data, so by this
+ * rule is not required to use one either.
  */
 export const MFA_REQUIRED_ROLES: readonly Role[] = MUNICIPAL_ROLES;
 

@@ -69,6 +69,11 @@ export const PROBLEMS = {
     ja: '一括出力は申請者本人では承認・却下できません。別の団体管理者が判断してください。',
     en: 'A bulk export cannot be approved or rejected by its requester: another administrator must decide (four eyes).',
   },
+  separation_of_duties: {
+    status: 403,
+    ja: 'この認定の判断の根拠となる評価者の判定の一部を、あなた自身が記録しています。判定を記録していない別の運用者が判断してください（職務の分離）。',
+    en: 'You recorded findings this certification decision rests on: an operator who recorded none of them must decide (separation of duties).',
+  },
   export_requester_only: {
     status: 403,
     ja: '一括出力ファイルをダウンロードできるのは申請者本人のみです。',

@@ -7,14 +7,16 @@
  * municipality placed on the certified one and refused on the other; the
  * placement alert when the registration lapses (date injected); every step
  * exported as OSCAL that validates. Bad input is refused with every problem's
- * path and nothing written; every write is audited.
+ * path and nothing written; every write is audited. Separation of duties:
+ * findings are recorded by an assessor account (the finding names it), the
+ * operator submits and decides, and nobody decides on findings they recorded.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { profileRequirementIds } from '../../src/providers/catalog/profiles.js';
 import { toComponentDefinition, type Claim } from '../../src/providers/assessment/index.js';
 import { validateOscal } from '../../src/providers/oscal/validate.js';
 import { addDays } from '../../src/providers/days.js';
-import { CHIYODA, newSession, SAPPORO, type Session } from '../support/api.js';
+import { CHIYODA, logIn, newSession, SAPPORO, type Session } from '../support/api.js';
 import { adminQuery, createTestPlatform, type TestPlatform } from '../support/platform.js';
 import { readAuditEntries } from '../support/register.js';
 import { AUDIT, corporateNumber, TODAY, VALID_UNTIL } from '../support/providers.js';
@@ -25,10 +27,18 @@ const INHERITED = 'dat-01';
 const FAILED = 'sec-05';
 const UNASSESSED = 'ops-07';
 
-type Entry = { kind: string; municipality: string | null; outcome: { result: string }; records: { resource: string; ids: string[] }[]; actor: { account: string | null } };
+type Entry = {
+  kind: string;
+  municipality: string | null;
+  outcome: { result: string; reason: string | null };
+  records: { resource: string; ids: string[] }[];
+  actor: { account: string | null; roles: string[] };
+};
 
 let tp: TestPlatform;
 let operator: Session;
+let assessor: Session;
+let assessorId: string;
 const ids: Record<string, string> = {};
 const documents: Record<string, unknown> = {};
 
@@ -66,7 +76,7 @@ function definition(serviceId: string, title: string, claims: Claim[]) {
 const own = (requirementId: string): Claim => ({ requirementId, description: `How ${requirementId} is met.` });
 
 function findings(requirementIds: readonly string[], override: Record<string, object> = {}) {
-  return requirementIds.map((requirementId) => ({ requirementId, state: 'satisfied', assessedOn: addDays(TODAY, -2), assessor: 'audit-firm-a/assessor-1', ...override[requirementId] }));
+  return requirementIds.map((requirementId) => ({ requirementId, state: 'satisfied', assessedOn: addDays(TODAY, -2), ...override[requirementId] }));
 }
 
 async function register(name: string, base: string, service: string, model: string, number: string) {
@@ -80,7 +90,13 @@ async function register(name: string, base: string, service: string, model: stri
 beforeAll(async () => {
   tp = await createTestPlatform({ cells: ['cell-a', 'cell-b'], placementPolicy: 'enforce' });
   operator = await newSession(tp, '000001', ['platform_operator']);
+  assessor = await newSession(tp, '000001', ['provider_assessor']);
+  assessorId = await accountIdOf(assessor.loginName);
 });
+
+async function accountIdOf(loginName: string): Promise<string> {
+  return (await adminQuery<{ id: string }>(tp, 'control', "SELECT id FROM control.accounts WHERE organization_code = '000001' AND login_name = $1", [loginName]))[0]!.id;
+}
 afterAll(async () => tp?.close());
 
 describe('assessments: the "done when" path', () => {
@@ -139,22 +155,28 @@ describe('assessments: the "done when" path', () => {
     expectProblem(await operator.call('GET', `/v1/providers/services/${ids.aozoraIaas}/component-definitions/9`), 404, 'not_found');
   });
 
-  it('records findings, one or many at a time', async () => {
+  it('records findings, one or many at a time, the assessor being the account', async () => {
     for (const service of [ids.aozoraIaas, ids.exampleIaas]) {
-      const res = await created(await operator.call('POST', `/v1/providers/services/${service}/findings`, { findings: findings(PROFILE) }));
+      const res = await created(await assessor.call('POST', `/v1/providers/services/${service}/findings`, { findings: findings(PROFILE) }));
       expect(res.items).toHaveLength(PROFILE.length);
+      expect(res.items.every((f: { assessor: string; recordedBy: string }) => f.assessor === assessor.loginName && f.recordedBy === assessorId)).toBe(true);
     }
     const hokuto = await created(
-      await operator.call('POST', `/v1/providers/services/${ids.hokutoSaas}/findings`, {
+      await assessor.call('POST', `/v1/providers/services/${ids.hokutoSaas}/findings`, {
         findings: findings(
           PROFILE.filter((r) => r !== INHERITED && r !== UNASSESSED),
           { [FAILED]: { state: 'not_satisfied', reason: 'ログの保存期間が要件を満たしていない。' }, 'leg-02': { state: 'not_applicable', reason: 'このサービスは該当する処理を行わない。' } },
         ),
       }),
     );
-    expect(hokuto.items.find((f: { requirementId: string }) => f.requirementId === FAILED)).toMatchObject({ state: 'not_satisfied', assessor: 'audit-firm-a/assessor-1' });
-    const listed = await operator.call('GET', `/v1/providers/services/${ids.hokutoSaas}/findings`);
-    expect(listed.body.items).toHaveLength(PROFILE.length - 2);
+    expect(hokuto.items.find((f: { requirementId: string }) => f.requirementId === FAILED)).toMatchObject({ state: 'not_satisfied', assessor: assessor.loginName, recordedBy: assessorId });
+    // Both the operator and the assessor read them.
+    for (const reader of [operator, assessor]) {
+      const listed = await reader.call('GET', `/v1/providers/services/${ids.hokutoSaas}/findings`);
+      expect(listed.body.items).toHaveLength(PROFILE.length - 2);
+    }
+    const stored = await adminQuery<{ assessor: string; recorded_by: string }>(tp, 'control', 'SELECT DISTINCT assessor, recorded_by FROM control.assessment_findings');
+    expect(stored).toEqual([{ assessor: assessor.loginName, recorded_by: assessorId }]);
   });
 
   it('decides: the partner and 青空 certified until the registration lapses; the joint proposal not, with its gaps', async () => {
@@ -290,10 +312,10 @@ describe('bad input: a clear error, nothing written', () => {
     ]);
     expect(JSON.stringify(res.body)).not.toContain('zzz-99');
 
-    const f = await operator.call('POST', `/v1/providers/services/${ids.aozoraIaas}/findings`, { findings: [...findings(['sec-01']), ...findings(['zzz-99'])] });
+    const f = await assessor.call('POST', `/v1/providers/services/${ids.aozoraIaas}/findings`, { findings: [...findings(['sec-01']), ...findings(['zzz-99'])] });
     expectProblem(f, 422, 'unknown_requirement_ids');
     expect(f.body.errors).toEqual([expect.objectContaining({ field: 'body/findings/1/requirementId', rule: 'unknown_requirement' })]);
-    const reasonless = await operator.call('POST', `/v1/providers/services/${ids.aozoraIaas}/findings`, {
+    const reasonless = await assessor.call('POST', `/v1/providers/services/${ids.aozoraIaas}/findings`, {
       findings: findings(['sec-01'], { 'sec-01': { state: 'not_satisfied', assessedOn: addDays(TODAY, 1) } }),
     });
     expectProblem(reasonless, 400, 'validation_failed');
@@ -301,6 +323,10 @@ describe('bad input: a clear error, nothing written', () => {
       ['body/findings/0/reason', 'reason_required'],
       ['body/findings/0/assessedOn', 'not_in_future'],
     ]);
+    // The assessor is the account: the body names none.
+    const named = await assessor.call('POST', `/v1/providers/services/${ids.aozoraIaas}/findings`, { findings: findings(['sec-01'], { 'sec-01': { assessor: 'someone-else' } }) });
+    expectProblem(named, 400, 'validation_failed');
+    expect(named.body.errors).toContainEqual(expect.objectContaining({ field: 'body/findings/0/assessor', rule: 'unknown_field' }));
     expect(await counts()).toEqual(before);
   });
 
@@ -355,7 +381,7 @@ describe('bad input: a clear error, nothing written', () => {
 });
 
 describe('access and audit', () => {
-  it('admits only the platform operator', async () => {
+  it('admits no municipal role', async () => {
     const admin = await newSession(tp, CHIYODA, ['municipal_admin']);
     for (const [method, url, body] of [
       ['POST', `/v1/providers/services/${ids.aozoraIaas}/component-definitions`, documents.aozora],
@@ -368,6 +394,51 @@ describe('access and audit', () => {
     }
   });
 
+  it('separates duties: the operator records no findings; the assessor submits, decides and compares nothing', async () => {
+    const before = await counts();
+    expectProblem(await operator.call('POST', `/v1/providers/services/${ids.aozoraIaas}/findings`, { findings: findings(['sec-01']) }), 403, 'forbidden');
+    for (const [method, url, body] of [
+      ['POST', `/v1/providers/services/${ids.aozoraIaas}/component-definitions`, documents.aozora],
+      ['POST', `/v1/providers/services/${ids.aozoraIaas}/certification-decisions`, { dataClass: 'my_number' }],
+      ['GET', `/v1/providers/procurement-comparisons?dataClass=my_number&services=${ids.aozoraIaas}`, undefined],
+      ['PUT', `/v1/placements/${SAPPORO}`, { cellId: 'cell-a' }],
+      ['POST', '/v1/accounts', { organizationCode: '000001', loginName: 'another-assessor', displayName: '評価者', roles: ['provider_assessor'], password: 'correct horse battery' }],
+    ] as const) {
+      expectProblem(await assessor.call(method, url, body), 403, 'forbidden');
+    }
+    expect(await counts()).toEqual(before);
+  });
+
+  it('lets the assessor read what assessing needs', async () => {
+    const service = ids.hokutoSaas;
+    for (const url of [
+      `/v1/providers/services/${service}/findings`,
+      `/v1/providers/services/${service}/component-definitions`,
+      `/v1/providers/services/${service}/component-definitions/latest`,
+      `/v1/providers/services/${service}/assessment-results?dataClass=my_number`,
+      '/v1/requirements/catalog',
+      '/v1/requirements/profiles/my_number',
+    ]) {
+      expect((await assessor.call('GET', url)).status, url).toBe(200);
+    }
+    const results = await assessor.call('GET', `/v1/providers/services/${service}/assessment-results?dataClass=my_number`);
+    expect(JSON.stringify(results.body)).toContain(assessor.loginName);
+  });
+
+  it('only the operator creates assessors, in its own organization, without a second factor', async () => {
+    const admin = await newSession(tp, CHIYODA, ['municipal_admin']);
+    const account = { loginName: 'assessor-b', displayName: '評価者 B', roles: ['provider_assessor'], password: 'correct horse battery' };
+    expect((await admin.call('POST', '/v1/accounts', { ...account, organizationCode: CHIYODA })).status).toBe(403);
+    const misfit = await operator.call('POST', '/v1/accounts', { ...account, organizationCode: CHIYODA });
+    expect(misfit.status).toBe(400);
+    expect(misfit.body.errors[0]).toMatchObject({ field: 'body/roles', rule: 'fits_organization' });
+    await created(await operator.call('POST', '/v1/accounts', { ...account, organizationCode: '000001' }));
+    // The password alone opens a session: no second factor asked of an assessor.
+    const login = await logIn(tp.app, '000001', account.loginName, account.password);
+    expect(login.status).toBe(200);
+    expect(login.body.token).toMatch(/^mcs_/);
+  });
+
   it('audits every write, naming what it wrote', async () => {
     const entries = await readAuditEntries<Entry>(tp);
     const of = (kind: string) => entries.filter((e) => e.kind === kind && e.outcome.result === 'success');
@@ -378,5 +449,28 @@ describe('access and audit', () => {
     const decided = of('certification_decided');
     expect(decided).toHaveLength(4);
     expect(decided.flatMap((e) => e.records.find((r) => r.resource === 'certifications')!.ids)).toContain(ids.aozoraCertification);
+    // Every finding was recorded by the assessor account, as itself.
+    expect(of('assessment_findings_recorded').every((e) => e.actor.account === assessorId && e.actor.roles.includes('provider_assessor'))).toBe(true);
+  });
+
+  it('refuses a decision on findings the deciding account recorded itself (separation of duties), audited', async () => {
+    // An account holding both roles records a finding that becomes current for the service …
+    const both = await newSession(tp, '000001', ['platform_operator', 'provider_assessor']);
+    const bothId = await accountIdOf(both.loginName);
+    await created(await both.call('POST', `/v1/providers/services/${ids.exampleIaas}/findings`, { findings: findings(['sec-01'], { 'sec-01': { assessedOn: TODAY } }) }));
+    const before = await counts();
+    const refused = await both.call('POST', `/v1/providers/services/${ids.exampleIaas}/certification-decisions`, { dataClass: 'my_number' });
+    expectProblem(refused, 403, 'separation_of_duties');
+    expect(refused.body.message.en).toContain('sec-01');
+    expect(await counts()).toEqual(before);
+    const entries = await readAuditEntries<Entry>(tp);
+    const entry = entries.find((e) => e.kind === 'certification_decided' && e.outcome.result === 'refused');
+    expect(entry).toMatchObject({ actor: { account: bothId }, outcome: { reason: 'separation_of_duties' } });
+    expect(entry!.records).toContainEqual({ resource: 'provider_services', ids: [ids.exampleIaas] });
+    expect(entry!.records.find((r) => r.resource === 'assessment_findings')!.ids).toHaveLength(1);
+    // … another operator decides. A finding no longer current does not count: the assessor's newer one supersedes it.
+    expect((await operator.call('POST', `/v1/providers/services/${ids.exampleIaas}/certification-decisions`, { dataClass: 'my_number' })).status).toBe(201);
+    await created(await assessor.call('POST', `/v1/providers/services/${ids.exampleIaas}/findings`, { findings: findings(['sec-01'], { 'sec-01': { assessedOn: TODAY, state: 'not_satisfied', reason: '再評価で不備が判明した。' } }) }));
+    expect((await both.call('POST', `/v1/providers/services/${ids.exampleIaas}/certification-decisions`, { dataClass: 'my_number' })).status).toBe(201);
   });
 });

@@ -109,7 +109,7 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
   'POST /v1/providers/services/:serviceId/component-definitions': {
     'component-definition': { uuid: SOME_ID, metadata: { title: 'x', 'last-modified': '2026-03-01T00:00:00Z', version: '1', 'oscal-version': '1.2.1' } },
   },
-  'POST /v1/providers/services/:serviceId/findings': { findings: [{ requirementId: 'sec-01', state: 'satisfied', assessedOn: '2026-04-01', assessor: 'audit-firm-a/assessor-1' }] },
+  'POST /v1/providers/services/:serviceId/findings': { findings: [{ requirementId: 'sec-01', state: 'satisfied', assessedOn: '2026-04-01' }] },
   'POST /v1/providers/services/:serviceId/certification-decisions': { dataClass: 'my_number' },
   ...RESIDENT_REGISTER_BODIES,
   'POST /v1/requirements/oscal-checks': { model: 'catalog', document: { catalog: {} } },
@@ -127,6 +127,7 @@ beforeAll(async () => {
   sessions.set('municipal_admin', await newSession(tp, CHIYODA, ['municipal_admin']));
   sessions.set('clerk', await newSession(tp, CHIYODA, ['clerk']));
   sessions.set('platform_operator', await newSession(tp, '000001', ['platform_operator']));
+  sessions.set('provider_assessor', await newSession(tp, '000001', ['provider_assessor']));
   await placeInMyNumberZone(tp, CHIYODA);
 });
 afterAll(async () => tp?.close());

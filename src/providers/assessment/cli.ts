@@ -1,10 +1,15 @@
 /**
  * `municloud assessments …` and `municloud procurement compare`: the
- * assessments' use cases from the command line, for the platform operator
- * (who also records assessors' findings: there is no assessor role yet). Each
- * write goes through the same use cases as the API and is audited as a job of
- * the platform (the operator, the run's id in place of a request id). Files
- * are written whole or not at all.
+ * assessments' use cases from the command line, run on the server as jobs of
+ * the platform operator. Each write goes through the same use cases as the API
+ * and is audited as a job of the platform (the operator, the run's id in place
+ * of a request id). Files are written whole or not at all.
+ *
+ * `findings add` is the import path: the operator records findings delivered
+ * by an audit firm (a file, or flags), each naming its assessor (`--assessor`,
+ * the assessor's id at the firm), with no account as recordedBy. Over the API
+ * only an assessor account (`provider_assessor`) records findings, as itself
+ * (docs/assessments.md, "API and CLI").
  */
 import { randomUUID } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
@@ -76,13 +81,15 @@ export function registerAssessmentCommands(program: Command, io: AssessmentsCliI
   const findings = assessments.command('findings').description("Assessors' findings per requirement");
   findings
     .command('add')
-    .description('Record a finding (--requirement, --state …) or many (--file: a JSON array of {requirementId, state, reason, assessedOn, assessor}); all or none')
+    .description(
+      "Import an audit firm's findings, as a job of the platform: one (--requirement, --state …) or many (--file: a JSON array of {requirementId, state, reason, assessedOn, assessor}); all or none. Assessors record their own over the API (POST /v1/providers/services/:serviceId/findings)",
+    )
     .requiredOption('--service <id>', 'the service assessed')
     .option('--requirement <id>', 'the requirement, e.g. sec-01')
     .option('--state <state>', 'satisfied, not_satisfied or not_applicable')
     .option('--reason <text>', 'why (required for not_satisfied and not_applicable)')
     .option('--assessed-on <date>', 'the day the assessor concluded (default today)')
-    .option('--assessor <id>', "the assessor's id at the audit firm")
+    .option('--assessor <id>', "the assessor's id at the audit firm that delivered the finding (required)")
     .option('--file <file>', 'many findings as JSON')
     .option('--json', 'print JSON')
     .action(async (opts: { service: string; requirement?: string; state?: string; reason?: string; assessedOn?: string; assessor?: string; file?: string; json?: boolean }) => {

@@ -1,13 +1,17 @@
 /**
- * Assessments over the API, for the platform operator (who also records the
- * assessors' findings: there is no assessor role yet; the assessor is named in
- * each finding). A service's component definition (OSCAL, validated, kept as
- * submitted, versioned), findings, the certification decision, the assessor's
- * OSCAL assessment results and the procurement comparison (JSON or CSV). Every
- * write is audited (`component_definition_submitted`,
- * `assessment_findings_recorded`, `certification_decided`).
+ * Assessments over the API. Separation of duties (docs/assessments.md, "API
+ * and CLI"): an assessor (`provider_assessor`) records findings, as
+ * themselves (the finding's assessor is their login name, recordedBy their
+ * account); the platform operator takes component definitions in, decides
+ * certifications (never on findings they recorded themselves: 403
+ * `separation_of_duties`) and compares proposals. Both read what assessing
+ * needs: component definitions, findings and the OSCAL assessment results.
+ * Every write is audited (`component_definition_submitted`,
+ * `assessment_findings_recorded`, `certification_decided`, the last one also
+ * when refused for separation of duties).
  */
 import { Type } from 'typebox';
+import { findAccount } from '../../identity/accounts.js';
 import type { App, Platform } from '../../platform/http/server.js';
 import { Uuid } from '../../platform/http/schemas.js';
 import { recordAction } from '../../security/audit/record.js';
@@ -24,12 +28,18 @@ import {
   MAX_FINDINGS,
   procurementComparison,
   recordFindings,
+  SeparationOfDutiesRefused,
   serviceAssessmentResults,
   submitComponentDefinition,
 } from './service.js';
 
 const TAGS = ['assessments'];
+/** Writes of the operator: component definitions, certification decisions; and the procurement comparison. */
 const access = { roles: ['platform_operator'] as const };
+/** Findings are recorded by assessors only, never by the operator who decides on them. */
+const assessorOnly = { roles: ['provider_assessor'] as const };
+/** What assessing and deciding both need to read. */
+const readers = { roles: ['platform_operator', 'provider_assessor'] as const };
 const ServiceParams = Type.Object({ serviceId: Uuid }, { additionalProperties: false });
 const DataClassSchema = Type.Union(DATA_CLASSES.map((c) => Type.Literal(c)));
 
@@ -62,7 +72,6 @@ const FindingBody = Type.Object(
     state: Type.Union(FINDING_STATES.map((s) => Type.Literal(s))),
     reason: Type.Optional(Type.String({ maxLength: 4000 })),
     assessedOn: Day('The day the assessor concluded (not after today)'),
-    assessor: Type.String({ minLength: 1, maxLength: 200, description: "The assessor's id at the audit firm" }),
   },
   { additionalProperties: false },
 );
@@ -87,6 +96,15 @@ const DecisionSchema = Type.Object({
 export function assessmentRoutes(app: App, platform: Platform): void {
   const { control } = platform;
   const by = (request: { principal: { accountId: string } | null }) => request.principal?.accountId ?? null;
+  /**
+   * The assessor a finding names: the calling account's login name (stable:
+   * login names are never changed; unique within 000001, where assessors
+   * sign in), its id should the account not be found.
+   */
+  const assessorOf = async (request: { principal: { accountId: string } | null }): Promise<string> => {
+    const accountId = request.principal!.accountId;
+    return (await findAccount(control, accountId))?.loginName ?? accountId;
+  };
 
   app.post(
     '/v1/providers/services/:serviceId/component-definitions',
@@ -121,7 +139,7 @@ export function assessmentRoutes(app: App, platform: Platform): void {
   app.get(
     '/v1/providers/services/:serviceId/component-definitions',
     {
-      config: { access },
+      config: { access: readers },
       schema: { tags: TAGS, summary: "The service's component definitions, newest first, with the claims read from each", params: ServiceParams, response: { 200: Type.Object({ items: Type.Array(ComponentDefinitionSchema) }) } },
     },
     async (request) => ({ items: await componentDefinitionVersions(control, request.params.serviceId) }),
@@ -130,7 +148,7 @@ export function assessmentRoutes(app: App, platform: Platform): void {
   app.get(
     '/v1/providers/services/:serviceId/component-definitions/:version',
     {
-      config: { access },
+      config: { access: readers },
       schema: {
         tags: TAGS,
         summary: 'One version of the component definition (or `latest`), exactly as submitted (OSCAL JSON)',
@@ -147,17 +165,24 @@ export function assessmentRoutes(app: App, platform: Platform): void {
   app.post(
     '/v1/providers/services/:serviceId/findings',
     {
-      config: { access },
+      config: { access: assessorOnly },
       schema: {
         tags: TAGS,
-        summary: "Record assessors' findings on the service's requirements (kept as a history; the latest dated on or before a day counts). All or none.",
+        summary:
+          "Record the calling assessor's findings on the service's requirements (kept as a history; the latest dated on or before a day counts). All or none. The assessor of each finding is the account (its login name), never taken from the body.",
         params: ServiceParams,
         body: Type.Object({ findings: Type.Array(FindingBody, { minItems: 1, maxItems: MAX_FINDINGS }) }, { additionalProperties: false }),
         response: { 201: Type.Object({ items: Type.Array(FindingSchema) }) },
       },
     },
     async (request, reply) => {
-      const items = await recordFindings(control, request.params.serviceId, request.body.findings, by(request));
+      const assessor = await assessorOf(request);
+      const items = await recordFindings(
+        control,
+        request.params.serviceId,
+        request.body.findings.map((f) => ({ ...f, assessor })),
+        by(request),
+      );
       await recordAction(platform, request, 'assessment_findings_recorded', {
         municipality: null,
         records: [
@@ -171,7 +196,7 @@ export function assessmentRoutes(app: App, platform: Platform): void {
 
   app.get(
     '/v1/providers/services/:serviceId/findings',
-    { config: { access }, schema: { tags: TAGS, summary: "The service's findings, in the order recorded", params: ServiceParams, response: { 200: Type.Object({ items: Type.Array(FindingSchema) }) } } },
+    { config: { access: readers }, schema: { tags: TAGS, summary: "The service's findings, in the order recorded", params: ServiceParams, response: { 200: Type.Object({ items: Type.Array(FindingSchema) }) } } },
     async (request) => ({ items: await findingsOf(control, request.params.serviceId) }),
   );
 
@@ -182,14 +207,29 @@ export function assessmentRoutes(app: App, platform: Platform): void {
       schema: {
         tags: TAGS,
         summary:
-          "Decide the service's certification for a data class on a day (default today) from its latest component definition, its findings, its registration and its partners' certifications; recorded, answering the status, the gaps and the expiry",
+          "Decide the service's certification for a data class on a day (default today) from its latest component definition, its findings, its registration and its partners' certifications; recorded, answering the status, the gaps and the expiry. 403 separation_of_duties (audited, nothing recorded) when the caller recorded any finding the decision rests on",
         params: ServiceParams,
         body: Type.Object({ dataClass: DataClassSchema, on: Type.Optional(Day('The day decided for (default today; not later)')) }, { additionalProperties: false }),
         response: { 201: DecisionSchema },
       },
     },
     async (request, reply) => {
-      const outcome = await decideServiceCertification(control, request.params.serviceId, request.body, by(request));
+      let outcome;
+      try {
+        outcome = await decideServiceCertification(control, request.params.serviceId, request.body, by(request));
+      } catch (err) {
+        if (err instanceof SeparationOfDutiesRefused) {
+          await recordAction(platform, request, 'certification_decided', {
+            municipality: null,
+            refused: err.code,
+            records: [
+              { resource: 'provider_services', ids: [request.params.serviceId] },
+              { resource: 'assessment_findings', ids: [...err.findingIds] },
+            ],
+          });
+        }
+        throw err;
+      }
       await recordAction(platform, request, 'certification_decided', {
         municipality: null,
         records: [
@@ -213,7 +253,7 @@ export function assessmentRoutes(app: App, platform: Platform): void {
   app.get(
     '/v1/providers/services/:serviceId/assessment-results',
     {
-      config: { access },
+      config: { access: readers },
       schema: {
         tags: TAGS,
         summary: "The assessors' findings current on a day against a data class's profile, as OSCAL 1.2.1 assessment results (checked against the schema)",

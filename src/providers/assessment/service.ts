@@ -26,7 +26,7 @@ import * as registry from '../registry/store.js';
 import { assessorAssessmentResults, type AssessmentResultsDocument } from './assessment-results.js';
 import { type CertificationDecision, decideCertification, type PartnerStanding } from './certification.js';
 import { type Claim, ComponentDefinitionRefused, readComponentDefinition } from './component-definition.js';
-import { findingProblems, type Finding, type FindingState } from './findings.js';
+import { currentFindings, findingProblems, type Finding, type FindingState } from './findings.js';
 import { isOurProp, PROP } from './oscal-common.js';
 import { type Comparison, compareProposals, type Proposal } from './procurement.js';
 import type { Registration } from './registration.js';
@@ -285,6 +285,37 @@ export async function findingsOf(db: pg.Pool, serviceId: string): Promise<Stored
 
 // --- the certification decision --------------------------------------------------------
 
+/**
+ * A certification decision refused because the deciding account itself
+ * recorded findings the decision rests on (separation of duties): 403
+ * `separation_of_duties`, naming the requirements. `findingIds` are those
+ * findings, for the audit entry of the refusal.
+ */
+export class SeparationOfDutiesRefused extends Problem {
+  constructor(readonly findingIds: readonly string[], requirementIds: readonly string[]) {
+    const shown = requirementIds.slice(0, 20).join(', ') + (requirementIds.length > 20 ? ', …' : '');
+    super('separation_of_duties', [], {
+      ja: `この判断の根拠となる要件 ${shown} の判定は、あなた自身が記録したものです。判定を記録していない別の運用者が判断してください（職務の分離）。`,
+      en: `You recorded the findings on ${shown} that this decision rests on: an operator who recorded none of them must decide (separation of duties).`,
+    });
+  }
+}
+
+/**
+ * The findings a decision rests on that `account` recorded: the current
+ * finding on the day of each requirement of the profile. None for a platform
+ * job (`account` null): a CLI import records findings with no account either,
+ * so it cannot be told apart.
+ */
+export function findingsRecordedBy(findings: readonly StoredFinding[], serviceId: string, requirementIds: readonly string[], on: string, account: string | null): StoredFinding[] {
+  if (account === null) return [];
+  const current = currentFindings(findings, serviceId, on) as Map<string, StoredFinding>;
+  return requirementIds.flatMap((id) => {
+    const f = current.get(id);
+    return f && f.recordedBy === account ? [f] : [];
+  });
+}
+
 export interface DecisionOutcome {
   readonly certification: Certification;
   readonly decision: CertificationDecision;
@@ -300,7 +331,9 @@ export interface DecisionOutcome {
  * certified decision with no end known (every basis open-ended: a renewal
  * pending) is recorded until the registration's nominal last day, or the day
  * itself if that has passed: the decision is taken again when the renewal is
- * decided.
+ * decided. Refused (SeparationOfDutiesRefused, nothing recorded) when the
+ * deciding account recorded any of the findings current on the day for the
+ * profile's requirements.
  */
 export async function decideServiceCertification(
   db: pg.Pool,
@@ -315,10 +348,13 @@ export async function decideServiceCertification(
   const dataClass = dataClassOf(input.dataClass, at);
   const on = dayOf(input.on, today, at);
   const dossier = (await dossiers(db, [service], dataClass, on)).get(serviceId)!;
+  const requirementIds = profileRequirementIds(dataClass);
+  const own = findingsRecordedBy(dossier.findings, serviceId, requirementIds, on, by);
+  if (own.length > 0) throw new SeparationOfDutiesRefused(own.map((f) => f.id), own.map((f) => f.requirementId));
   const decision = decideCertification({
     serviceId,
     dataClass,
-    requirementIds: profileRequirementIds(dataClass),
+    requirementIds,
     claims: dossier.claims,
     findings: dossier.findings,
     registration: dossier.registration,
