@@ -24,6 +24,7 @@ import { ENTITLEMENTS } from '../linkage/entitlements.js';
 import { insertSubscription, listSubscriptions } from '../linkage/store.js';
 import { setFeedSetting } from '../operations/fed-by-linkage.js';
 import { seedDemoOperations } from './operations.js';
+import { seedDemoProviders } from './providers.js';
 import { listZones, replaceZones } from '../security/access/network-zones.js';
 import { recordJobAction, type JobContext } from '../security/audit/record.js';
 import type { Platform } from '../platform/http/server.js';
@@ -134,6 +135,8 @@ export async function seedDemo(
     await writeFile(file, JSON.stringify(logins, null, 2), { mode: 0o600 });
   };
   await add(DIGITAL_AGENCY_CODE, 'デジタル庁', 'operator', '運用管理者', ['platform_operator']);
+  // The default cell declared on a fictional registered and certified provider, so the placements below pass the policy even under enforce.
+  await seedDemoProviders(platform, onProgress);
   for (const [i, m] of DEMO_MUNICIPALITIES.entries()) {
     onProgress(`[${i + 1}/${DEMO_MUNICIPALITIES.length}] ${m.name} (${m.code}): placement, staff, offices`);
     await platform.cells.place(m.code, platform.cells.defaultCellId, null);
