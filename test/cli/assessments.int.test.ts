@@ -116,3 +116,34 @@ describe('municloud assessments', () => {
     ]);
   }, 240_000);
 });
+
+describe('municloud providers export', () => {
+  it('prints the registry as a valid OSCAL component definition, or writes it whole to --out', async () => {
+    const sora = idOf(await ok('providers', 'add', '--name', '空色データ株式会社', '--corporate-number', corporateNumber('030001000003'), '--country', 'JP'));
+    const soraIaas = idOf(await ok('providers', 'service', 'add', '--provider', sora, '--name', '空色 IaaS', '--model', 'IaaS'));
+    await ok('providers', 'region', 'add', '--provider', sora, '--code', 'jp-east-9', '--name', '東日本', '--country', 'JP', '--jurisdiction', 'JP', '--locations', '東京都');
+    await ok('providers', 'registration', 'add', '--service', soraIaas, '--number', 'C25-0401-1', ...AUDIT_OPTIONS);
+    const umi = idOf(await ok('providers', 'add', '--name', '海辺システム株式会社', '--corporate-number', corporateNumber('040001000004'), '--country', 'JP'));
+    const umiSaas = idOf(await ok('providers', 'service', 'add', '--provider', umi, '--name', '海辺 SaaS', '--model', 'SaaS'));
+    await ok('providers', 'registration', 'add', '--service', umiSaas, '--number', 'C25-0402-1', ...AUDIT_OPTIONS);
+    await ok('providers', 'joint-proposal', 'add', '--name', '海辺・空色 共同提案', '--lead', umi, '--services', `${umiSaas},${soraIaas}`, '--assign', `sec-01=${soraIaas}`);
+
+    const printed = JSON.parse(await ok('providers', 'export'));
+    expect(validateOscal('component-definition', printed)).toEqual([]);
+    const d = printed['component-definition'];
+    expect(d.metadata.parties.map((p: { 'external-ids': { id: string }[] }) => p['external-ids'][0]!.id)).toEqual(expect.arrayContaining([corporateNumber('030001000003'), corporateNumber('040001000004')]));
+    const capability = (d.capabilities as { name: string; 'incorporates-components': unknown[] }[]).find((c) => c.name === '海辺・空色 共同提案')!;
+    expect(capability['incorporates-components']).toHaveLength(2);
+
+    const file = path.join(own.dir, 'registry.json');
+    await ok('providers', 'export', '--on', addDays(VALID_UNTIL, 1), '--out', file);
+    const written = JSON.parse(await readFile(file, 'utf8'));
+    expect(validateOscal('component-definition', written)).toEqual([]);
+    expect(written['component-definition'].metadata.title).toBe(`municloud provider registry as of ${addDays(VALID_UNTIL, 1)}`);
+    expect(JSON.stringify(written)).toContain('"value":"expired"');
+
+    const bad = await cli('providers', 'export', '--on', 'tomorrow');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--on/);
+  }, 120_000);
+});

@@ -11,15 +11,14 @@
  * only an assessor account (`provider_assessor`) records findings, as itself
  * (docs/assessments.md, "API and CLI").
  */
-import { randomUUID } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { DIGITAL_AGENCY_CODE } from '../../organizations/organization.js';
+import { writeWhole } from '../../cli/files.js';
 import { fieldError, Problem } from '../../platform/errors.js';
 import type { Platform } from '../../platform/http/server.js';
 import type { EntryKind } from '../../security/audit/catalogue.js';
 import type { RecordRef } from '../../security/audit/entry.js';
-import { recordJobAction, type JobContext } from '../../security/audit/record.js';
+import { recordJobAction, operatorJob } from '../../security/audit/record.js';
 import { comparisonCsv, comparisonJson } from './procurement.js';
 import { decideServiceCertification, type FindingInput, procurementComparison, recordFindings, serviceAssessmentResults, submitComponentDefinition } from './service.js';
 
@@ -28,9 +27,6 @@ export interface AssessmentsCliIo {
   out(text: string): void;
 }
 
-function job(): JobContext {
-  return { actor: { account: null, roles: ['platform_operator'], organization: DIGITAL_AGENCY_CODE }, source: { zone: 'operator', address: null }, runId: randomUUID() };
-}
 
 async function readJson(file: string, flag: string): Promise<{ text: string; value: unknown }> {
   let text: string;
@@ -46,16 +42,12 @@ async function readJson(file: string, flag: string): Promise<{ text: string; val
   }
 }
 
-async function writeWhole(file: string, text: string): Promise<void> {
-  await writeFile(`${file}.partial`, text);
-  await rename(`${file}.partial`, file);
-}
 
 const FINDING_FLAGS: Record<string, string> = { requirementId: '--requirement', state: '--state', reason: '--reason', assessedOn: '--assessed-on', assessor: '--assessor' };
 
 export function registerAssessmentCommands(program: Command, io: AssessmentsCliIo): void {
   const print = (json: boolean | undefined, value: unknown, text: string) => io.out(json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
-  const audited = (platform: Platform, kind: EntryKind, records: RecordRef[]) => recordJobAction(platform, job(), kind, { municipality: null, records });
+  const audited = (platform: Platform, kind: EntryKind, records: RecordRef[]) => recordJobAction(platform, operatorJob(), kind, { municipality: null, records });
 
   const assessments = program.command('assessments').description('Component definitions, findings, certification decisions and OSCAL assessment results (docs/assessments.md); each write audited as a platform job');
 

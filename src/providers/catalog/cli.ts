@@ -4,8 +4,9 @@
  * document before it is submitted, listing every problem with its path (exit
  * 2). No database: the catalog is the code's.
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { writeWhole } from '../../cli/files.js';
 import { oscalProblem } from '../oscal/problems.js';
 import { OscalInvalid, validateOscal, type OscalModel } from '../oscal/validate.js';
 import { fromOscalCatalog, profileIds, toOscalCatalog, toOscalProfile } from './oscal-catalog.js';
@@ -31,8 +32,7 @@ export function registerRequirementsCommands(program: Command, io: { out(text: s
       const text = JSON.stringify(document, null, 2) + '\n';
       if (!opts.out) return io.out(text);
       // Whole or not at all: a reader never finds half a document.
-      await writeFile(`${opts.out}.partial`, text);
-      await rename(`${opts.out}.partial`, opts.out);
+      await writeWhole(opts.out, text);
       io.progress(`wrote ${opts.out}`);
     });
 

@@ -7,11 +7,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { DIGITAL_AGENCY_CODE } from '../../organizations/organization.js';
+import { writeWhole } from '../../cli/files.js';
 import { fieldError, Problem } from '../../platform/errors.js';
 import type { Platform } from '../../platform/http/server.js';
 import type { RecordRef } from '../../security/audit/entry.js';
-import { recordJobAction, type JobContext } from '../../security/audit/record.js';
+import { recordJobAction, operatorJob } from '../../security/audit/record.js';
 import { DEFAULT_ALERT_DAYS, type PlacementAlert } from '../placement/alerts.js';
 import { jobRecorder, runPlacementAlertCheck } from '../placement/check.js';
 import { cellStanding, declareCellLocation, type CellStanding } from '../placement/locations.js';
@@ -26,6 +26,7 @@ import {
   createProvider,
   listRegistrationViews,
   providerDetails,
+  registryOscal,
   requireJointProposal,
   setRenewal,
   withdrawRegistration,
@@ -49,9 +50,6 @@ function options(renamed: Record<string, string> = {}): FieldName {
   };
 }
 
-function job(): JobContext {
-  return { actor: { account: null, roles: ['platform_operator'], organization: DIGITAL_AGENCY_CODE }, source: { zone: 'operator', address: null }, runId: randomUUID() };
-}
 
 function day(flag: string) {
   return (text: string): string => {
@@ -94,7 +92,7 @@ function formatAlert(a: PlacementAlert): string {
 export function registerProviderCommands(program: Command, io: ProvidersCliIo): void {
   const print = (json: boolean | undefined, value: unknown, text: string) => io.out(json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
   const audited = (platform: Platform, records: RecordRef[], kind: 'provider_registry_changed' | 'cell_location_declared' = 'provider_registry_changed') =>
-    recordJobAction(platform, job(), kind, { municipality: null, records });
+    recordJobAction(platform, operatorJob(), kind, { municipality: null, records });
 
   const providers = program.command('providers').description('The provider registry and the placement policy (docs/providers.md); each write audited as a platform job');
 
@@ -190,6 +188,18 @@ export function registerProviderCommands(program: Command, io: ProvidersCliIo): 
         return created;
       });
       print(opts.json, r, r.id);
+    });
+
+  providers
+    .command('export')
+    .description('The whole registry as an OSCAL 1.2.1 component definition, with statuses on a day (checked against the schema)')
+    .option('--on <date>', 'the day statuses are for (default today)', day('--on'))
+    .option('--out <file>', 'write to this file, whole or not at all (else standard output)')
+    .action(async (opts: { on?: string; out?: string }) => {
+      const document = await io.withPlatform((platform) => registryOscal(platform.control, opts.on ? { on: opts.on } : {}, { at: (name) => `--${name}` }));
+      const text = JSON.stringify(document, null, 2) + '\n';
+      if (opts.out) await writeWhole(opts.out, text);
+      else io.out(text);
     });
 
   const registration = providers.command('registration').description("Services' ISMAP registrations");

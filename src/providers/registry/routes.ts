@@ -36,6 +36,7 @@ import {
   createProvider,
   listRegistrationViews,
   providerDetails,
+  registryOscal,
   requireJointProposal,
   requireService,
   setRenewal,
@@ -249,6 +250,20 @@ export function providerRegistryRoutes(app: App, platform: Platform): void {
       schema: { tags: TAGS, summary: 'One joint proposal', params: Type.Object({ proposalId: Uuid }, { additionalProperties: false }), response: { 200: JointProposalSchema } },
     },
     async (request) => requireJointProposal(control, request.params.proposalId),
+  );
+
+  app.get(
+    '/v1/providers/registry/component-definition',
+    {
+      config: { access },
+      schema: {
+        tags: TAGS,
+        summary: 'The whole registry as an OSCAL 1.2.1 component definition, with statuses on the day (checked against the schema)',
+        querystring: OnQuery,
+        response: { 200: Type.Record(Type.String(), Type.Unknown()) },
+      },
+    },
+    async (request) => registryOscal(control, request.query.on === undefined ? {} : { on: request.query.on }),
   );
 
   app.get(

@@ -17,6 +17,8 @@ import { SERVICE_MODELS, type Certification, type JointProposal, type Provider, 
 import { isCountryCode, JAPAN, prefectureCode } from './places.js';
 import { inForceUntil, registrationDateProblems, registrationStatus, serviceRegistrationOn, validUntil } from './registration.js';
 import * as store from './store.js';
+import { OscalInvalid, validateOscal } from '../oscal/validate.js';
+import { registryComponentDefinition, type RegistryComponentDefinition } from './oscal-registry.js';
 import type { StoredRegistration } from './store.js';
 
 export type FieldName = (name: string) => string;
@@ -367,4 +369,41 @@ export async function requireJointProposal(db: pg.Pool, id: string): Promise<Joi
 export async function certificationsOf(db: pg.Pool, filter: { serviceId?: string; current?: boolean }): Promise<Certification[]> {
   if (filter.serviceId !== undefined && !UUID.test(filter.serviceId)) throw new Problem('not_found');
   return listCertifications(db, filter);
+}
+
+// --- the registry as OSCAL -------------------------------------------------------
+
+/**
+ * The whole registry as an OSCAL 1.2.1 component definition (oscal-registry.ts),
+ * with statuses on a day (default today in Japan), checked against the schema
+ * before it is answered: an export that does not validate is a bug, and throws
+ * OscalInvalid. Reproducible: last-modified is the latest time a record was
+ * created (or a certification decided), 00:00 JST of the day when the registry
+ * is empty, so the same records give the same document. (A renewal or a
+ * withdrawal changes a registration without a new record: it changes the
+ * document's content and uuid, not its last-modified.)
+ */
+export async function registryOscal(db: pg.Pool, input: { on?: unknown } = {}, options: { at?: FieldName; today?: string } = {}): Promise<RegistryComponentDefinition> {
+  const c = new Checks(options.at ?? ((name) => `querystring/${name}`));
+  const on = input.on === undefined ? (options.today ?? todayInJapan()) : c.day('on', input.on);
+  c.throwIfAny();
+  // One snapshot: a service written between two reads would otherwise be named by a registration but missing from the services.
+  const { providers, services, regions, registrations, jointProposals, certifications } = await inTransaction(
+    db,
+    async (client) => ({
+      providers: await store.listProviders(client),
+      services: await store.listServices(client),
+      regions: await store.listRegions(client),
+      registrations: (await store.listRegistrations(client)).map((r) => registrationView(r, on)),
+      jointProposals: await store.listJointProposals(client),
+      certifications: await listCertifications(client),
+    }),
+    'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+  );
+  const times = [...providers, ...services, ...regions, ...registrations, ...jointProposals].map((r) => r.createdAt).concat(certifications.map((x) => x.decidedAt));
+  const producedAt = times.reduce<string | null>((latest, t) => (latest === null || t > latest ? t : latest), null) ?? `${on}T00:00:00+09:00`;
+  const document = registryComponentDefinition({ on, producedAt, providers, services, regions, registrations, jointProposals, certifications });
+  const problems = validateOscal('component-definition', document);
+  if (problems.length > 0) throw new OscalInvalid('component-definition', problems);
+  return document;
 }
