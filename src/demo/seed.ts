@@ -26,7 +26,7 @@ import { setFeedSetting } from '../operations/fed-by-linkage.js';
 import { seedDemoOperations } from './operations.js';
 import { seedDemoProviders } from './providers.js';
 import { listZones, replaceZones } from '../security/access/network-zones.js';
-import { recordJobAction, type JobContext } from '../security/audit/record.js';
+import { recordJobAction, type JobContext, operatorJob } from '../security/audit/record.js';
 import type { Platform } from '../platform/http/server.js';
 
 export interface DemoLogin {
@@ -193,7 +193,7 @@ async function subscribeDemoSystem(platform: Platform, municipalityCode: string,
       createdBy: BATCH_OPERATOR_ID,
     });
     await setFeedSetting(db, system.consumer, id, BATCH_OPERATOR_ID);
-    const job: JobContext = { actor: { account: null, roles: ['platform_operator'], organization: DIGITAL_AGENCY_CODE }, source: { zone: 'operator', address: null }, runId: randomUUID() };
+    const job: JobContext = operatorJob();
     // In the transaction: no entry, no subscription.
     await recordJobAction(platform, job, 'subscription_declared', { municipality: municipalityCode, purpose: system.purpose, records: [{ resource: 'linkage_subscriptions', ids: [id] }] });
   });

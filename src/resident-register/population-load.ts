@@ -12,10 +12,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { DIGITAL_AGENCY_CODE } from '../organizations/organization.js';
 import { inTenantTransaction } from '../platform/database.js';
 import type { Platform } from '../platform/http/server.js';
-import { recordJobAction, type JobContext } from '../security/audit/record.js';
+import { recordJobAction, type JobContext, operatorJob } from '../security/audit/record.js';
 import { todayInJapan } from './changes.js';
 import { enterHouseholds } from './bulk-entry.js';
 import type { EnrolmentFiling } from './filings.js';
@@ -166,11 +165,7 @@ async function advanceLoad(db: pg.ClientBase, id: string, householdsBefore: numb
 }
 
 function batchActor(platform: Platform, municipalityCode: string, runId: string, run: RegisterActor['tenant']['run']): RegisterActor {
-  const job: JobContext = {
-    actor: { account: null, roles: ['platform_operator'], organization: DIGITAL_AGENCY_CODE },
-    source: { zone: 'operator', address: null },
-    runId,
-  };
+  const job: JobContext = operatorJob(runId);
   return {
     platform,
     tenant: { municipalityCode, purpose: LOAD_PURPOSE, run },

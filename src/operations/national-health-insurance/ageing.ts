@@ -8,11 +8,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { municipalitiesIn, type PassScope } from '../../linkage/pass-scope.js';
-import { DIGITAL_AGENCY_CODE } from '../../organizations/organization.js';
 import { inTenantTransaction } from '../../platform/database.js';
 import type { Platform } from '../../platform/http/server.js';
 import { todayInJapan } from '../../resident-register/changes.js';
-import { recordGroups, recordJobAction, type JobContext } from '../../security/audit/record.js';
+import { recordGroups, recordJobAction, type JobContext, operatorJob } from '../../security/audit/record.js';
 import { NHI_PURPOSE } from './register-events.js';
 import { closeAgedOutMemberships } from './store.js';
 
@@ -54,7 +53,7 @@ async function ageOut(platform: Platform, municipalityCode: string, today: strin
   return inTenantTransaction(pool, municipalityCode, async (db) => {
     const residents = await closeAgedOutMemberships(db, today);
     if (residents.length === 0) return 0;
-    const job: JobContext = { actor: { account: null, roles: ['platform_operator'], organization: DIGITAL_AGENCY_CODE }, source: { zone: 'operator', address: null }, runId };
+    const job: JobContext = operatorJob(runId);
     // In the transaction: no entry, no change.
     for (const records of recordGroups([{ resource: 'residents', ids: residents }], [{ resource: 'nhi_members', ids: [municipalityCode] }])) {
       await recordJobAction(platform, job, 'personal_data_change', { municipality: municipalityCode, purpose: NHI_PURPOSE, records });

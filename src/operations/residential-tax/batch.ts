@@ -31,12 +31,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { DIGITAL_AGENCY_CODE } from '../../organizations/organization.js';
 import { findOrganization } from '../../organizations/store.js';
 import { inTenantTransaction } from '../../platform/database.js';
 import type { Platform } from '../../platform/http/server.js';
 import { todayInJapan } from '../../resident-register/changes.js';
-import { recordGroups, recordJobAction, type JobContext } from '../../security/audit/record.js';
+import { recordGroups, recordJobAction, type JobContext, operatorJob } from '../../security/audit/record.js';
 import type { MunicipalityKeys } from '../../security/keys/service.js';
 import { LOCK_CLASSES } from '../fed-by-linkage.js';
 import { assess, installments, rateSetFor, ResidentialTaxError, type AssessmentContext } from './assessment.js';
@@ -188,11 +187,7 @@ async function runBatches(platform: Platform, options: AssessmentRunOptions, set
 
   const keys = await platform.keys.forMunicipality(municipalityCode);
   const context: AssessmentContext = { fiscalYear, designatedCity: current.designatedCity, livingCostClass: current.livingCostClass };
-  const job: JobContext = {
-    actor: { account: null, roles: ['platform_operator'], organization: DIGITAL_AGENCY_CODE },
-    source: { zone: 'operator', address: null },
-    runId: jobRunId,
-  };
+  const job: JobContext = operatorJob(jobRunId);
   for (;;) {
     const expected = current;
     current = await setup.run(async (db) => {

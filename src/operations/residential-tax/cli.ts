@@ -20,12 +20,11 @@ import { createInterface } from 'node:readline';
 import type { ValidateFunction } from 'ajv';
 import type { Command } from 'commander';
 import type pg from 'pg';
-import { DIGITAL_AGENCY_CODE } from '../../organizations/organization.js';
 import { inTenantTransaction } from '../../platform/database.js';
 import { fieldError, Problem, type FieldError } from '../../platform/errors.js';
 import type { Platform } from '../../platform/http/server.js';
 import { fieldErrorsFrom, validatorCompiler } from '../../platform/http/validation.js';
-import { recordGroups, recordJobAction, type JobContext } from '../../security/audit/record.js';
+import { recordGroups, recordJobAction, type JobContext, operatorJob } from '../../security/audit/record.js';
 import { AssessmentRunError, assessMunicipality, DEFAULT_BATCH, type RunProgress } from './batch.js';
 import { IncomeRecordInputSchema, MAX_RECORDS_PER_BATCH, type IncomeRecordInput } from './income.js';
 import { incomeRecordProblems, REPEATED, submitIncomeRecords } from './records.js';
@@ -206,7 +205,7 @@ export async function importIncomeRecords(
   // Pass 2: stored, a chunk per transaction, each audited as the platform's job (the engineer is known by the run id).
   const keys = await platform.keys.forMunicipality(municipalityCode);
   const runId = randomUUID();
-  const job: JobContext = { actor: { account: null, roles: ['platform_operator'], organization: DIGITAL_AGENCY_CODE }, source: { zone: 'operator', address: null }, runId };
+  const job: JobContext = operatorJob(runId);
   let stored = 0;
   let replaced = 0;
   for await (const chunk of chunksOf(file, fiscalYear, [])) {

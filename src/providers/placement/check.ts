@@ -8,10 +8,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { DIGITAL_AGENCY_CODE } from '../../organizations/organization.js';
 import type { Platform } from '../../platform/http/server.js';
 import type { ActionDetails, JobContext } from '../../security/audit/record.js';
-import { recordJobAction } from '../../security/audit/record.js';
+import { recordJobAction, operatorJob } from '../../security/audit/record.js';
 import type { RecordRef } from '../../security/audit/entry.js';
 import { todayInJapan } from '../days.js';
 import { placementAlerts, DEFAULT_ALERT_DAYS, type PlacementAlert } from './alerts.js';
@@ -51,7 +50,7 @@ export type AlertRecorder = (details: ActionDetails & { municipality: string; re
 
 /** The recorder of a platform job: the platform operator, from the operator's network, under the run's id. */
 export function jobRecorder(platform: Platform, runId: string = randomUUID()): AlertRecorder {
-  const job: JobContext = { actor: { account: null, roles: ['platform_operator'], organization: DIGITAL_AGENCY_CODE }, source: { zone: 'operator', address: null }, runId };
+  const job: JobContext = operatorJob(runId);
   return (details) => recordJobAction(platform, job, 'placement_alert', details);
 }
 

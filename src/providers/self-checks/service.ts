@@ -9,10 +9,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { DIGITAL_AGENCY_CODE } from '../../organizations/organization.js';
 import type { RegisteredRoute } from '../../platform/http/access.js';
 import type { Platform } from '../../platform/http/server.js';
-import { recordJobAction, type ActionDetails } from '../../security/audit/record.js';
+import { recordJobAction, type ActionDetails, operatorJob } from '../../security/audit/record.js';
 import { runInBackground, type BackgroundLoop } from '../../linkage/worker.js';
 import { addDays, startOfDayInJapan } from '../days.js';
 import { evaluateSelfChecks, requirementsBySelfCheck, selfCheckAssessmentResults, type AssessmentResultsDocument } from '../assessment/index.js';
@@ -29,7 +28,7 @@ export type RunRecorder = (details: ActionDetails) => Promise<void>;
 /** The recorder of a platform job (the schedule, the CLI): the platform operator, from the operator's network, under the run's id. */
 export function selfCheckJobRecorder(platform: Platform, runId: string = randomUUID()): RunRecorder {
   return (details) =>
-    recordJobAction(platform, { actor: { account: null, roles: ['platform_operator'], organization: DIGITAL_AGENCY_CODE }, source: { zone: 'operator', address: null }, runId }, 'self_check_run', details);
+    recordJobAction(platform, operatorJob(runId), 'self_check_run', details);
 }
 
 export interface RunOptions extends GatherOptions {
