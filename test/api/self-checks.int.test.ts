@@ -21,7 +21,8 @@ import { gatherAuditLog, gatherDataLocations, gatherEncryptedColumns, gatherKms,
 import { runScheduledSelfChecks, startSelfCheckSchedule } from '../../src/providers/self-checks/service.js';
 import type { Platform } from '../../src/platform/http/server.js';
 import { HOME, person, readAuditEntries, SAPPORO_ADDRESS } from '../support/register.js';
-import { CHIYODA, newSession, placeInMyNumberZone, type Session } from '../support/api.js';
+import { call, CHIYODA, logIn, newSession, placeInMyNumberZone, type Session } from '../support/api.js';
+import { createAccount } from '../../src/identity/accounts.js';
 import { adminQuery, createDatabases, createTestPlatform, withAdminClient, type TestPlatform } from '../support/platform.js';
 import { softHsmForTests } from '../support/softhsm.js';
 
@@ -56,6 +57,24 @@ beforeAll(async () => {
   await tp.platform.audit.publisher.publish();
 });
 afterAll(async () => tp?.close());
+
+describe('the MFA check and a clerk still enrolling', () => {
+  it('counts the enrolment session apart: confined to enrolment, it fails nothing', async () => {
+    const password = 'enrol-' + 'x'.repeat(12);
+    await createAccount(tp.platform.control, { organizationCode: CHIYODA, loginName: 'enrolling-clerk', displayName: 'テスト職員', roles: ['clerk'], password });
+    const login = await logIn(tp.app, CHIYODA, 'enrolling-clerk', password);
+    expect(login.status).toBe(200);
+    expect(login.body.mfaEnrolmentRequired).toBe(true);
+    const o = await gatherObservations(tp.platform, { routes: routes() });
+    expect(o.mfa.enrolmentCredentials).toBeGreaterThanOrEqual(1);
+    expect(o.mfa.credentialsWithoutMfa).toBe(0);
+    expect(stateOf(o, 'mfa-for-my-number-roles').state).toBe('satisfied');
+    // The session reaches nothing of the clerk's.
+    const res = await call(tp.app, 'POST', '/v1/residents/search', { token: login.body.token, body: { kana: 'ヤマダ' } });
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('mfa_required');
+  });
+});
 
 describe('the gatherers', () => {
   it('observe the test platform: sealed records, a local keystore, the audit log, MFA, isolation, zones, leak guard', async () => {

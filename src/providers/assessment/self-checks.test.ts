@@ -48,6 +48,10 @@ describe('evaluateSelfChecks', () => {
     expect(uncovered.state).toBe('not_satisfied');
     expect(uncovered.evidence.rolesWithoutMfaRequirement).toBe('platform_operator');
     expect(judge((o) => ({ ...o, mfa: { ...o.mfa, credentialsWithoutMfa: 3 } })).get('mfa-for-my-number-roles')!.reason.en).toMatch(/^3 live credential/);
+    // A clerk still enrolling an authenticator holds a session confined to enrolment: evidence, not a failure.
+    const enrolling = judge((o) => ({ ...o, mfa: { ...o.mfa, enrolmentCredentials: 2 } })).get('mfa-for-my-number-roles')!;
+    expect(enrolling.state).toBe('satisfied');
+    expect(enrolling.evidence).toMatchObject({ enrolmentCredentials: 2, credentialsWithoutMfa: 0 });
     expect(judge((o) => ({ ...o, mfa: { ...o.mfa, myNumberRoles: [] } })).get('mfa-for-my-number-roles')!.state).toBe('not_satisfied');
   });
 

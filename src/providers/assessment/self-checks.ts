@@ -102,8 +102,18 @@ export interface PlatformObservations {
     readonly myNumberRoles: readonly string[];
     /** Roles that must log in with a second factor (MFA_REQUIRED_ROLES). */
     readonly rolesRequiringMfa: readonly string[];
-    /** Live credentials of accounts holding a My Number role that were issued without a second factor. */
+    /**
+     * Live credentials of accounts holding a My Number role, with an active
+     * authenticator, that were issued without a second factor.
+     */
     readonly credentialsWithoutMfa: number;
+    /**
+     * Live credentials without a second factor of such accounts that have no
+     * active authenticator yet: the enrolment session, which the access layer
+     * admits only to the routes that exempt it (enrol, log out). Evidence, not
+     * a failure.
+     */
+    readonly enrolmentCredentials?: number;
   };
   /** Where data is stored: each cell, the control database, backups; country as ISO 3166-1 alpha-2, null if unknown. */
   readonly dataLocations: readonly { readonly id: string; readonly kind: 'cell' | 'control' | 'backup'; readonly country: string | null }[];
@@ -209,6 +219,7 @@ function mfaForMyNumberRoles(o: PlatformObservations): SelfCheckResult {
   const evidence = {
     myNumberRoles: [...m.myNumberRoles].sort().join(' '),
     credentialsWithoutMfa: m.credentialsWithoutMfa,
+    ...(m.enrolmentCredentials !== undefined ? { enrolmentCredentials: m.enrolmentCredentials } : {}),
     ...(uncovered.length > 0 ? { rolesWithoutMfaRequirement: uncovered.join(' ') } : {}),
   };
   if (m.myNumberRoles.length === 0) {
@@ -218,7 +229,7 @@ function mfaForMyNumberRoles(o: PlatformObservations): SelfCheckResult {
     return result('mfa-for-my-number-roles', false, { ja: `多要素認証が必須でないロールが個人番号を扱えます：${uncovered.join('、')}。`, en: `Roles that reach My Number without a required second factor: ${uncovered.join(', ')}.` }, evidence);
   }
   if (m.credentialsWithoutMfa > 0) {
-    return result('mfa-for-my-number-roles', false, { ja: `第二要素なしで発行された有効な資格情報が ${m.credentialsWithoutMfa} 件あります。`, en: `${m.credentialsWithoutMfa} live credential(s) were issued without a second factor.` }, evidence);
+    return result('mfa-for-my-number-roles', false, { ja: `認証器を登録済みのアカウントに、第二要素なしで発行された有効な資格情報が ${m.credentialsWithoutMfa} 件あります。`, en: `${m.credentialsWithoutMfa} live credential(s) of accounts with an authenticator were issued without a second factor.` }, evidence);
   }
   return result('mfa-for-my-number-roles', true, { ja: '個人番号を扱うロールはすべて多要素認証が必須です。', en: 'Every role that reaches My Number must log in with a second factor.' }, evidence);
 }

@@ -164,7 +164,8 @@ export async function gatherAuditLog(platform: Platform): Promise<PlatformObserv
  * that must log in with a second factor, less any admitted to a My Number
  * route that exempts them from it; and the live credentials (sessions, API
  * tokens) of enabled accounts holding such a role that were issued without
- * a second factor.
+ * a second factor: those of accounts with an active authenticator, and
+ * apart, those of accounts still enrolling one.
  */
 export async function gatherMfa(control: pg.Pool, routes: readonly RegisteredRoute[]): Promise<PlatformObservations['mfa']> {
   const myNumber = routes.filter((r) => r.access?.myNumber);
@@ -172,13 +173,21 @@ export async function gatherMfa(control: pg.Pool, routes: readonly RegisteredRou
   const myNumberRoles = rolesOf(myNumber);
   const exempt = new Set(rolesOf(myNumber.filter((r) => r.access!.mfaExempt)));
   const rolesRequiringMfa = MFA_REQUIRED_ROLES.filter((r) => !exempt.has(r));
-  const { rows } = await control.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM control.credentials c JOIN control.accounts a ON a.id = c.account_id
+  // A session without a second factor of an account that has no active
+  // authenticator yet is the enrolment session: the access layer admits it
+  // only to the routes that exempt it (enrol, log out), so it is counted
+  // apart. One of an account that has an authenticator was issued around it.
+  const { rows } = await control.query<{ enrolling: boolean; n: number }>(
+    `SELECT (t.account_id IS NULL) AS enrolling, count(*)::int AS n
+       FROM control.credentials c JOIN control.accounts a ON a.id = c.account_id
+       LEFT JOIN control.mfa_totp t ON t.account_id = a.id AND t.active
       WHERE c.kind IN ('session', 'api_token') AND NOT c.mfa AND c.revoked_at IS NULL AND c.expires_at > now()
-        AND a.disabled_at IS NULL AND a.roles && $1::text[]`,
+        AND a.disabled_at IS NULL AND a.roles && $1::text[]
+      GROUP BY 1`,
     [myNumberRoles.filter((r): r is Role => r !== 'public')],
   );
-  return { myNumberRoles, rolesRequiringMfa: [...rolesRequiringMfa], credentialsWithoutMfa: rows[0]!.n };
+  const count = (enrolling: boolean) => rows.find((r) => r.enrolling === enrolling)?.n ?? 0;
+  return { myNumberRoles, rolesRequiringMfa: [...rolesRequiringMfa], credentialsWithoutMfa: count(false), enrolmentCredentials: count(true) };
 }
 
 async function clusterOf(db: pg.Pool): Promise<string | null> {
