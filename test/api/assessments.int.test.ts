@@ -232,7 +232,14 @@ describe('assessments: the "done when" path', () => {
     ]);
   });
 
-  it('exports every step as valid OSCAL: catalog, profile, component definitions, assessment results', async () => {
+  it('exports every step as valid OSCAL: registry, catalog, profile, component definitions, assessment results with the decision, placement plan, plan of action', async () => {
+    // The registry: both providers, the joint proposal as a capability with its two services.
+    const registry = await operator.call('GET', '/v1/providers/registry/component-definition');
+    expect(registry.status, JSON.stringify(registry.body).slice(0, 500)).toBe(200);
+    expect(validateOscal('component-definition', registry.body)).toEqual([]);
+    const capability = registry.body['component-definition'].capabilities.find((c: { name: string }) => c.name === '北斗・Example 共同提案');
+    expect(capability['incorporates-components']).toHaveLength(2);
+
     const catalog = await operator.call('GET', '/v1/requirements/catalog');
     expect(validateOscal('catalog', catalog.body)).toEqual([]);
     const profile = await operator.call('GET', '/v1/requirements/profiles/my_number');
@@ -249,6 +256,23 @@ describe('assessments: the "done when" path', () => {
     expect(findingsOut.find((f) => f.target['target-id'] === FAILED)!.target.status.state).toBe('not-satisfied');
     // Reproducible: the same records give the same document.
     expect((await operator.call('GET', `/v1/providers/services/${ids.hokutoSaas}/assessment-results?dataClass=my_number`)).body).toEqual(hokuto.body);
+    // The decisions they led to: one certified, one not.
+    const decisionOf = (doc: any) => doc['assessment-results'].results[0].attestations[0].parts[0].props.find((p: { name: string }) => p.name === 'municloud-certification-status').value;
+    expect(decisionOf(hokuto.body)).toBe('not_certified');
+    expect(decisionOf((await operator.call('GET', `/v1/providers/services/${ids.aozoraIaas}/assessment-results?dataClass=my_number`)).body)).toBe('certified');
+
+    // The placement: where 千代田区's data lives and why it may (registration and certification leveraged).
+    const ssp = await operator.call('GET', `/v1/placements/${CHIYODA}/system-security-plan`);
+    expect(ssp.status, JSON.stringify(ssp.body).slice(0, 500)).toBe(200);
+    expect(validateOscal('system-security-plan', ssp.body)).toEqual([]);
+    const leveraged = ssp.body['system-security-plan']['system-implementation']['leveraged-authorizations'].map((l: { title: string }) => l.title);
+    expect(leveraged).toEqual(['ISMAP registration C25-0201-1 of 青空 IaaS', 'municloud certification of 青空 IaaS for my_number: certified']);
+    // The lapse: its dated plan as a plan of action and milestones, the day after the registration's last day.
+    const poam = await operator.call('GET', `/v1/placements/${CHIYODA}/plan-of-action-and-milestones?on=${addDays(VALID_UNTIL, 1)}`);
+    expect(poam.status, JSON.stringify(poam.body).slice(0, 500)).toBe(200);
+    expect(validateOscal('plan-of-action-and-milestones', poam.body)).toEqual([]);
+    const risk = poam.body['plan-of-action-and-milestones'].risks[0];
+    expect(risk.props.filter((p: { name: string }) => p.name === 'municloud-placement-reason').map((p: { value: string }) => p.value)).toContain('registration_expired');
   });
 
   it('compares the proposals side by side, as JSON and CSV', async () => {

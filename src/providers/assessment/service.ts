@@ -17,7 +17,7 @@ import { REQUIREMENTS } from '../catalog/requirements.js';
 import { MAX_REPORTED_PROBLEMS, oscalProblem } from '../oscal/problems.js';
 import { OscalInvalid, validateOscal } from '../oscal/validate.js';
 import { certificationOn } from '../placement/policy.js';
-import { recordCertification } from '../registry/certifications.js';
+import { listCertifications, recordCertification } from '../registry/certifications.js';
 import { isDay, todayInJapan } from '../days.js';
 import type { Certification, CertificationFacts, Service } from '../registry/model.js';
 import { inForceUntil, type RegistrationFacts, serviceRegistrationOn, validUntil } from '../registry/registration.js';
@@ -395,8 +395,15 @@ export async function serviceAssessmentResults(db: pg.Pool, serviceId: string, i
   const dataClass = dataClassOf(input.dataClass, at);
   const on = dayOf(input.on, today, at);
   const findings = (await store.listFindings(db, [serviceId])).filter((f) => f.assessedOn <= on);
-  const producedAt = findings.reduce<string | null>((latest, f) => (latest === null || f.recordedAt > latest ? f.recordedAt : latest), null) ?? `${on}T00:00:00+09:00`;
+  // The decision in force on the day, which the results led to (stated as the operator's attestation).
+  const decisions = await listCertifications(db, { serviceId });
+  const inForce = certificationOn(decisions, dataClass, on);
+  const decision = inForce ? decisions.find((c) => c.id === inForce.id)! : null;
+  const producedAt =
+    [...findings.map((f) => f.recordedAt), ...(decision ? [decision.decidedAt] : [])].reduce<string | null>((latest, t) => (latest === null || t > latest ? t : latest), null) ??
+    `${on}T00:00:00+09:00`;
   const document = assessorAssessmentResults({
+    certification: decision ? { id: decision.id, status: decision.status, decidedOn: decision.decidedOn, expiresOn: decision.expiresOn } : null,
     serviceId,
     serviceTitle: service.name,
     dataClass,
