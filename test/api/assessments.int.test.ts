@@ -19,6 +19,7 @@ import { addDays } from '../../src/providers/days.js';
 import { CHIYODA, logIn, newSession, SAPPORO, type Session } from '../support/api.js';
 import { adminQuery, createTestPlatform, type TestPlatform } from '../support/platform.js';
 import { readAuditEntries } from '../support/register.js';
+import { created, expectProblem } from '../support/problems.js';
 import { AUDIT, corporateNumber, TODAY, VALID_UNTIL } from '../support/providers.js';
 
 const LAPSED = { start: addDays(TODAY, -1200), end: addDays(TODAY, -900), listed: addDays(TODAY, -850) };
@@ -50,18 +51,6 @@ async function counts(): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const t of TABLES) out[t] = await count(t);
   return out;
-}
-
-function expectProblem(res: { status: number; body: any }, status: number, code: string) {
-  expect(res.status, JSON.stringify(res.body).slice(0, 2000)).toBe(status);
-  expect(res.body.code).toBe(code);
-  expect(res.body.message.ja).toBeTruthy();
-  expect(res.body.message.en).toBeTruthy();
-}
-
-async function created(res: { status: number; body: any }): Promise<any> {
-  expect(res.status, JSON.stringify(res.body).slice(0, 2000)).toBe(201);
-  return res.body;
 }
 
 function definition(serviceId: string, title: string, claims: Claim[]) {

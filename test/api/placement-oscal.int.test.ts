@@ -16,31 +16,20 @@ import { recordCertification } from '../../src/providers/registry/certifications
 import { CHIYODA, newSession, SAPPORO, type Session } from '../support/api.js';
 import { createTestPlatform, type TestPlatform } from '../support/platform.js';
 import { AUDIT, corporateNumber, TODAY, VALID_UNTIL } from '../support/providers.js';
+import { expectProblem, succeeded } from '../support/problems.js';
 
 let tp: TestPlatform;
 let operator: Session;
 const ids = {} as { provider: string; service: string; region: string; registration: string };
 const PROFILE = profileRequirementIds('my_number');
 
-function expectProblem(res: { status: number; body: any }, status: number, code: string) {
-  expect(res.status, JSON.stringify(res.body).slice(0, 2000)).toBe(status);
-  expect(res.body.code).toBe(code);
-  expect(res.body.message.ja).toBeTruthy();
-  expect(res.body.message.en).toBeTruthy();
-}
-
-async function created(res: { status: number; body: any }): Promise<any> {
-  expect(res.status, JSON.stringify(res.body).slice(0, 2000)).toBeLessThan(300);
-  return res.body;
-}
-
 beforeAll(async () => {
   tp = await createTestPlatform({ cells: ['cell-a', 'cell-b'], placementPolicy: 'enforce' });
   operator = await newSession(tp, '000001', ['platform_operator']);
-  ids.provider = (await created(await operator.call('POST', '/v1/providers', { name: '青空クラウド株式会社', corporateNumber: corporateNumber('010401000001'), headquartersCountry: 'JP' }))).id;
-  ids.service = (await created(await operator.call('POST', `/v1/providers/${ids.provider}/services`, { name: '青空 IaaS', model: 'IaaS' }))).id;
-  ids.region = (await created(await operator.call('POST', `/v1/providers/${ids.provider}/regions`, { code: 'jp-east-1', name: '東日本', country: 'JP', jurisdiction: 'JP', locations: ['13', '大阪府'] }))).id;
-  ids.registration = (await created(await operator.call('POST', `/v1/providers/services/${ids.service}/registrations`, { registrationNumber: 'C25-0301-1', ...AUDIT }))).id;
+  ids.provider = (await succeeded(await operator.call('POST', '/v1/providers', { name: '青空クラウド株式会社', corporateNumber: corporateNumber('010401000001'), headquartersCountry: 'JP' }))).id;
+  ids.service = (await succeeded(await operator.call('POST', `/v1/providers/${ids.provider}/services`, { name: '青空 IaaS', model: 'IaaS' }))).id;
+  ids.region = (await succeeded(await operator.call('POST', `/v1/providers/${ids.provider}/regions`, { code: 'jp-east-1', name: '東日本', country: 'JP', jurisdiction: 'JP', locations: ['13', '大阪府'] }))).id;
+  ids.registration = (await succeeded(await operator.call('POST', `/v1/providers/services/${ids.service}/registrations`, { registrationNumber: 'C25-0301-1', ...AUDIT }))).id;
   const definition = toComponentDefinition({
     title: '青空 IaaS',
     version: '2026.1',
@@ -48,10 +37,10 @@ beforeAll(async () => {
     source: 'profiles/my_number.json',
     services: [{ serviceId: ids.service, title: '青空 IaaS', description: 'IaaS.', claims: PROFILE.map((requirementId) => ({ requirementId, description: `How 青空 IaaS meets ${requirementId}.` })) }],
   });
-  await created(await operator.call('POST', `/v1/providers/services/${ids.service}/component-definitions`, definition));
+  await succeeded(await operator.call('POST', `/v1/providers/services/${ids.service}/component-definitions`, definition));
   await recordCertification(tp.platform.control, { serviceId: ids.service, dataClass: 'my_number', status: 'certified', expiresOn: VALID_UNTIL, decidedBy: null, basis: 'test' });
-  await created(await operator.call('PUT', '/v1/cells/cell-a/location', { serviceId: ids.service, regionId: ids.region }));
-  await created(await operator.call('PUT', `/v1/placements/${CHIYODA}`, { cellId: 'cell-a' }));
+  await succeeded(await operator.call('PUT', '/v1/cells/cell-a/location', { serviceId: ids.service, regionId: ids.region }));
+  await succeeded(await operator.call('PUT', `/v1/placements/${CHIYODA}`, { cellId: 'cell-a' }));
 });
 afterAll(async () => tp?.close());
 
@@ -107,7 +96,7 @@ describe('the system security plan of a placement', () => {
     const dev = await createTestPlatform({ cells: ['cell-a'], placementPolicy: 'development' });
     try {
       const op = await newSession(dev, '000001', ['platform_operator']);
-      await created(await op.call('PUT', `/v1/placements/${CHIYODA}`, { cellId: 'cell-a' }));
+      await succeeded(await op.call('PUT', `/v1/placements/${CHIYODA}`, { cellId: 'cell-a' }));
       expectProblem(await op.call('GET', `/v1/placements/${CHIYODA}/system-security-plan`), 409, 'cell_location_undeclared');
       // Its plan of action says what to do: declare the cell.
       const poam = await op.call('GET', `/v1/placements/${CHIYODA}/plan-of-action-and-milestones`);

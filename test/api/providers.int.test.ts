@@ -15,6 +15,7 @@ import { CHIYODA, newSession, SAPPORO, YOKOHAMA, type Session } from '../support
 import { adminQuery, createTestPlatform, type TestPlatform } from '../support/platform.js';
 import { readAuditEntries } from '../support/register.js';
 import { AUDIT, corporateNumber, TODAY, VALID_UNTIL } from '../support/providers.js';
+import { created, expectProblem } from '../support/problems.js';
 
 /** An audited period that ended a month ago, listed ten days ago: valid for about 15 more months. */
 
@@ -34,19 +35,6 @@ async function counts(): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const t of REGISTRY_TABLES) out[t] = await count(t);
   return out;
-}
-
-function expectProblem(res: { status: number; body: any }, status: number, code: string, rules: string[] = []) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.body.code).toBe(code);
-  expect(res.body.message.ja).toBeTruthy();
-  expect(res.body.message.en).toBeTruthy();
-  for (const rule of rules) expect(res.body.errors.map((e: { rule: string }) => e.rule)).toContain(rule);
-}
-
-async function created(res: { status: number; body: any }): Promise<any> {
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body;
 }
 
 beforeAll(async () => {
