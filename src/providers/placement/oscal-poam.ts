@@ -12,16 +12,14 @@ import { startOfDayInJapan, addDays } from '../days.js';
 import type { CellLocation } from '../registry/model.js';
 import type { PlacementAlert } from './alerts.js';
 import { REASON_MESSAGES } from './policy.js';
-import { partyUuid, ROLE, systemId, systemMetadata, type SystemParties } from './oscal-system.js';
+import { PLACEMENT_PROP, partyUuid, ROLE, systemId, systemMetadata, type SystemParties } from './oscal-system.js';
 
 type Json = Record<string, unknown>;
 export type PoamDocument = { 'plan-of-action-and-milestones': Json };
 
 export const POAM_PROP = {
+  ...PLACEMENT_PROP,
   alertStatus: 'municloud-alert-status',
-  cellId: 'municloud-cell-id',
-  reason: 'municloud-placement-reason',
-  coveredUntil: 'municloud-covered-until',
   lapsesOn: 'municloud-lapses-on',
   daysLeft: 'municloud-days-left',
   planStep: 'municloud-plan-step',

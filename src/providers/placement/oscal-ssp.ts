@@ -16,20 +16,18 @@ import { todayInJapan } from '../days.js';
 import { inForceUntil, registrationStatus, validUntil, type RegistrationFacts } from '../registry/registration.js';
 import type { CertificationFacts } from '../registry/model.js';
 import { certificationOn, placementDecision, REASON_MESSAGES, type CellFacts } from './policy.js';
-import { partyUuid, ROLE, systemId, systemMetadata, type SystemParties } from './oscal-system.js';
+import { PLACEMENT_PROP, partyUuid, ROLE, systemId, systemMetadata, type SystemParties } from './oscal-system.js';
 
 type Json = Record<string, unknown>;
 export type SystemSecurityPlanDocument = { 'system-security-plan': Json };
 
 /** municloud's props on the plan (namespace urn:municloud:oscal). */
 export const SSP_PROP = {
-  cellId: 'municloud-cell-id',
+  ...PLACEMENT_PROP,
   regionId: 'municloud-region-id',
   regionCode: 'municloud-region-code',
   jurisdiction: 'municloud-jurisdiction',
   placementAllowed: 'municloud-placement-allowed',
-  placementReason: 'municloud-placement-reason',
-  coveredUntil: 'municloud-covered-until',
   registrationNumber: 'municloud-registration-number',
   registrationStatus: 'municloud-registration-status',
   validUntil: 'municloud-valid-until',
@@ -159,7 +157,7 @@ export function placementSystemSecurityPlan(input: PlacementPlanInput): SystemSe
     prop(SSP_PROP.cellId, cell.cellId),
     prop(PROP.dataClass, dataClass),
     prop(SSP_PROP.placementAllowed, covered ? 'true' : 'false'),
-    ...reasons.map((r) => prop(SSP_PROP.placementReason, r)),
+    ...reasons.map((r) => prop(SSP_PROP.reason, r)),
     ...(decision.allowed && decision.coveredUntil ? [prop(SSP_PROP.coveredUntil, decision.coveredUntil)] : []),
   ];
 

@@ -25,6 +25,13 @@ export function systemId(municipalityCode: string): { 'identifier-type': string;
   return { 'identifier-type': LOCAL_GOVERNMENT_CODE_SCHEME, id: municipalityCode };
 }
 
+/** municloud's props both documents put on the placement (namespace urn:municloud:oscal). */
+export const PLACEMENT_PROP = {
+  cellId: 'municloud-cell-id',
+  reason: 'municloud-placement-reason',
+  coveredUntil: 'municloud-covered-until',
+} as const;
+
 /** Role ids of the parties in both documents. */
 export const ROLE = { owner: 'system-owner', operator: 'platform-operator', provider: 'cloud-service-provider' } as const;
 
