@@ -120,6 +120,11 @@ export const PROBLEMS = {
     ja: 'コンポーネント定義を受け付けられません。指摘されたすべての箇所（JSON Pointer）を直してください（要件・サービス・継承元の登録）。何も保存されていません。',
     en: 'The component definition was refused: correct every place named (JSON pointers: requirements, services, partners and their registrations). Nothing was stored.',
   },
+  assessment_results_refused: {
+    status: 422,
+    ja: '評価結果（OSCAL）から判定を読み取れません。指摘されたすべての箇所（JSON Pointer）を直してください。何も保存されていません。',
+    en: 'No findings could be read from the assessment results: correct every place named (JSON pointers). Nothing was stored.',
+  },
   placement_refused: {
     status: 422,
     ja: 'この団体のデータをこのセルには配置できません。セルは、データ区分について認定され ISMAP 登録が有効な国内のプロバイダ・リージョン上にある必要があります（理由は errors を参照）。',

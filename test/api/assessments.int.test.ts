@@ -487,3 +487,37 @@ describe('access and audit', () => {
     expect((await both.call('POST', `/v1/providers/services/${ids.exampleIaas}/certification-decisions`, { dataClass: 'my_number' })).status).toBe(201);
   });
 });
+
+describe("an assessor's findings as OSCAL assessment results", () => {
+  it('records them from the document (all or none, every problem at its path), and the export reads back the same', async () => {
+    const sora = await register('空色データ株式会社', '030001000003', '空色 IaaS', 'IaaS', 'C25-0204-1');
+    const url = `/v1/providers/services/${sora.serviceId}/assessment-results`;
+    // The document an audit firm's tool would send: here, what municloud exports for another service's findings, re-aimed.
+    const source = (await operator.call('GET', `/v1/providers/services/${ids.aozoraIaas}/assessment-results?dataClass=my_number`)).body;
+    const before = await counts();
+
+    // Refused, nothing written: the operator; invalid OSCAL; a requirement not in the catalog.
+    expectProblem(await operator.call('POST', url, source), 403, 'forbidden');
+    const invalid = structuredClone(source);
+    invalid['assessment-results'].results[0].findings[0].target.status.state = 'maybe';
+    const badSchema = await assessor.call('POST', url, invalid);
+    expectProblem(badSchema, 422, 'oscal_invalid');
+    expect(badSchema.body.errors[0].field).toBe('body/assessment-results/results/0/findings/0/target/status/state');
+    const unknown = structuredClone(source);
+    unknown['assessment-results'].results[0].findings[2].target['target-id'] = 'zzz-99';
+    const badId = await assessor.call('POST', url, unknown);
+    expectProblem(badId, 422, 'unknown_requirement_ids');
+    expect(badId.body.errors.map((e: { field: string }) => e.field)).toEqual(['body/assessment-results/results/0/findings/2/target/target-id']);
+    expect(await counts()).toEqual(before);
+
+    const recorded = created(await assessor.call('POST', url, source));
+    expect(recorded.items).toHaveLength(PROFILE.length);
+    expect(recorded.items.every((f: { assessor: string; recordedBy: string; serviceId: string }) => f.assessor === assessor.loginName && f.recordedBy === assessorId && f.serviceId === sora.serviceId)).toBe(true);
+    // The same findings (requirement, state, day) as the service they were exported from.
+    const key = (f: { requirementId: string; state: string; assessedOn: string }) => `${f.requirementId} ${f.state} ${f.assessedOn}`;
+    const original = (await operator.call('GET', `/v1/providers/services/${ids.aozoraIaas}/findings`)).body.items;
+    expect(recorded.items.map(key).sort()).toEqual([...new Set(original.map(key))].sort());
+    const audit = (await readAuditEntries<Entry>(tp)).filter((e) => e.kind === 'assessment_findings_recorded' && e.records.some((r) => r.resource === 'provider_services' && r.ids.includes(sora.serviceId)));
+    expect(audit).toHaveLength(1);
+  });
+});

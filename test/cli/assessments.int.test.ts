@@ -96,6 +96,13 @@ describe('municloud assessments', () => {
     const results = path.join(own.dir, 'results.json');
     await ok('assessments', 'results', '--service', iaas, '--data-class', 'my_number', '--out', results);
     expect(validateOscal('assessment-results', JSON.parse(await readFile(results, 'utf8')))).toEqual([]);
+    // An audit firm's results as OSCAL, imported for another service: the assessor named by --assessor.
+    const noAssessor = await cli('assessments', 'findings', 'add', '--service', saas, '--oscal', results);
+    expect(noAssessor.code).toBe(2);
+    expect(noAssessor.stderr).toMatch(/--assessor: is required/);
+    const imported = JSON.parse(await ok('assessments', 'findings', 'add', '--service', saas, '--oscal', results, '--assessor', 'firm-b/7', '--json'));
+    expect(imported).toHaveLength(PROFILE.length);
+    expect(imported.every((f: { assessor: string; state: string; assessedOn: string }) => f.assessor === 'firm-b/7' && f.state === 'satisfied' && f.assessedOn === addDays(TODAY, -1))).toBe(true);
 
     const csv = await ok('procurement', 'compare', '--data-class', 'my_number', '--services', `${iaas},${saas}`, '--format', 'csv');
     expect(csv.split('\r\n')).toContain(',,status,certified,not_certified');
@@ -110,7 +117,7 @@ describe('municloud assessments', () => {
     for (const e of entries) if (['component_definition_submitted', 'assessment_findings_recorded', 'certification_decided'].includes(e.kind)) counted.set(e.kind, (counted.get(e.kind) ?? 0) + 1);
     const kinds = [...counted].sort().map(([kind, n]) => ({ kind, n }));
     expect(kinds.map((k) => [k.kind, Number(k.n)])).toEqual([
-      ['assessment_findings_recorded', 2],
+      ['assessment_findings_recorded', 3],
       ['certification_decided', 2],
       ['component_definition_submitted', 2],
     ]);

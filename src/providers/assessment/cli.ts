@@ -20,7 +20,7 @@ import type { EntryKind } from '../../security/audit/catalogue.js';
 import type { RecordRef } from '../../security/audit/entry.js';
 import { recordJobAction, operatorJob } from '../../security/audit/record.js';
 import { comparisonCsv, comparisonJson } from './procurement.js';
-import { decideServiceCertification, type FindingInput, procurementComparison, recordFindings, serviceAssessmentResults, submitComponentDefinition } from './service.js';
+import { decideServiceCertification, type FindingInput, procurementComparison, recordAssessmentResultsFindings, recordFindings, serviceAssessmentResults, submitComponentDefinition } from './service.js';
 
 export interface AssessmentsCliIo {
   withPlatform<T>(use: (platform: Platform) => Promise<T>): Promise<T>;
@@ -74,7 +74,7 @@ export function registerAssessmentCommands(program: Command, io: AssessmentsCliI
   findings
     .command('add')
     .description(
-      "Import an audit firm's findings, as a job of the platform: one (--requirement, --state …) or many (--file: a JSON array of {requirementId, state, reason, assessedOn, assessor}); all or none. Assessors record their own over the API (POST /v1/providers/services/:serviceId/findings)",
+      "Import an audit firm's findings, as a job of the platform: one (--requirement, --state …), many (--file: a JSON array of {requirementId, state, reason, assessedOn, assessor}) or an OSCAL assessment-results document (--oscal, with --assessor); all or none. Assessors record their own over the API (POST /v1/providers/services/:serviceId/findings or …/assessment-results)",
     )
     .requiredOption('--service <id>', 'the service assessed')
     .option('--requirement <id>', 'the requirement, e.g. sec-01')
@@ -83,8 +83,27 @@ export function registerAssessmentCommands(program: Command, io: AssessmentsCliI
     .option('--assessed-on <date>', 'the day the assessor concluded (default today)')
     .option('--assessor <id>', "the assessor's id at the audit firm that delivered the finding (required)")
     .option('--file <file>', 'many findings as JSON')
+    .option('--oscal <file>', "the audit firm's OSCAL 1.2.1 assessment results (each finding's assessor is --assessor)")
     .option('--json', 'print JSON')
-    .action(async (opts: { service: string; requirement?: string; state?: string; reason?: string; assessedOn?: string; assessor?: string; file?: string; json?: boolean }) => {
+    .action(async (opts: { service: string; requirement?: string; state?: string; reason?: string; assessedOn?: string; assessor?: string; file?: string; oscal?: string; json?: boolean }) => {
+      const show = (items: readonly { id: string; requirementId: string; state: string; assessedOn: string; assessor: string }[]) =>
+        print(opts.json, items, [...items.map((f) => `${f.id}  ${f.requirementId}  ${f.state}  ${f.assessedOn}  ${f.assessor}`), `${items.length} finding(s)`].join('\n'));
+      if (opts.oscal) {
+        const oscalFile = opts.oscal;
+        const { value } = await readJson(oscalFile, '--oscal');
+        if (!opts.assessor?.trim()) throw new Problem('validation_failed', [fieldError('--assessor', 'required', { ja: '評価者を指定してください。', en: 'is required: the assessor who concluded' })]);
+        const assessor = opts.assessor.trim();
+        return show(
+          await io.withPlatform(async (platform) => {
+            const recorded = await recordAssessmentResultsFindings(platform.control, opts.service, value, assessor, null, { field: '--oscal', assessorField: '--assessor' });
+            await audited(platform, 'assessment_findings_recorded', [
+              { resource: 'assessment_findings', ids: recorded.map((f) => f.id) },
+              { resource: 'provider_services', ids: [opts.service] },
+            ]);
+            return recorded;
+          }),
+        );
+      }
       let inputs: FindingInput[];
       let at: (i: number, name: string) => string;
       if (opts.file) {
@@ -104,7 +123,7 @@ export function registerAssessmentCommands(program: Command, io: AssessmentsCliI
         ]);
         return recorded;
       });
-      print(opts.json, items, [...items.map((f) => `${f.id}  ${f.requirementId}  ${f.state}  ${f.assessedOn}  ${f.assessor}`), `${items.length} finding(s)`].join('\n'));
+      show(items);
     });
 
   assessments

@@ -27,6 +27,7 @@ import {
   findingsOf,
   MAX_FINDINGS,
   procurementComparison,
+  recordAssessmentResultsFindings,
   recordFindings,
   SeparationOfDutiesRefused,
   serviceAssessmentResults,
@@ -183,6 +184,36 @@ export function assessmentRoutes(app: App, platform: Platform): void {
         request.body.findings.map((f) => ({ ...f, assessor })),
         by(request),
       );
+      await recordAction(platform, request, 'assessment_findings_recorded', {
+        municipality: null,
+        records: [
+          { resource: 'assessment_findings', ids: items.map((f) => f.id) },
+          { resource: 'provider_services', ids: [request.params.serviceId] },
+        ],
+      });
+      return reply.status(201).send({ items });
+    },
+  );
+
+  app.post(
+    '/v1/providers/services/:serviceId/assessment-results',
+    {
+      config: { access: assessorOnly },
+      bodyLimit: OSCAL_BODY_LIMIT,
+      schema: {
+        tags: TAGS,
+        summary:
+          "Record the calling assessor's findings from an OSCAL 1.2.1 assessment-results document (each finding targets a requirement as an objective; the day is its observation's collected date): all or none, every problem answered at its path. The GET of this path exports them back.",
+        params: ServiceParams,
+        body: Type.Object(
+          { $schema: Type.Optional(Type.String({ maxLength: 500 })), 'assessment-results': Type.Record(Type.String(), Type.Unknown()) },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Object({ items: Type.Array(FindingSchema) }) },
+      },
+    },
+    async (request, reply) => {
+      const items = await recordAssessmentResultsFindings(control, request.params.serviceId, request.body, await assessorOf(request), by(request));
       await recordAction(platform, request, 'assessment_findings_recorded', {
         municipality: null,
         records: [

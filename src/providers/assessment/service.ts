@@ -24,6 +24,7 @@ import { inForceUntil, type RegistrationFacts, serviceRegistrationOn, validUntil
 import { requireService } from '../registry/service.js';
 import * as registry from '../registry/store.js';
 import { assessorAssessmentResults, type AssessmentResultsDocument } from './assessment-results.js';
+import { AssessmentResultsRefused, readAssessmentResultsFindings, type ReadFindings } from './assessment-results-import.js';
 import { type CertificationDecision, decideCertification, type PartnerStanding } from './certification.js';
 import { type Claim, ComponentDefinitionRefused, readComponentDefinition } from './component-definition.js';
 import { currentFindings, findingProblems, type Finding, type FindingState } from './findings.js';
@@ -276,6 +277,49 @@ export async function recordFindings(
   });
   if (errors.length > 0) throw new Problem(errors.every((e) => e.rule === 'unknown_requirement') ? 'unknown_requirement_ids' : 'validation_failed', errors);
   return inTransaction(db, (client) => store.insertFindings(client, findings, by));
+}
+
+/**
+ * Records the findings of an assessor's OSCAL assessment results, all or none
+ * (assessment-results-import.ts says how each is read). `assessor` is who
+ * concluded: the calling assessor's account over the API, the firm named by
+ * the operator on the CLI. A problem with a finding is answered at its JSON
+ * Pointer in the document, under `field`.
+ */
+export async function recordAssessmentResultsFindings(
+  db: pg.Pool,
+  serviceId: string,
+  document: unknown,
+  assessor: string,
+  by: string | null,
+  options: { field?: string; assessorField?: string; today?: string } = {},
+): Promise<StoredFinding[]> {
+  const field = options.field ?? 'body';
+  await requireService(db, serviceId);
+  let read: ReadFindings;
+  try {
+    read = readAssessmentResultsFindings(document);
+  } catch (err) {
+    if (err instanceof OscalInvalid) throw oscalProblem(err, field);
+    if (err instanceof AssessmentResultsRefused) {
+      throw new Problem('assessment_results_refused', err.problems.slice(0, MAX_REPORTED_PROBLEMS).map((p) => fieldError(`${field}${p.path}`, p.rule, p.message)));
+    }
+    throw err;
+  }
+  if (read.findings.length > MAX_FINDINGS) {
+    throw new Problem('validation_failed', [fieldError(`${field}/assessment-results/results`, 'items', m(`判定は ${MAX_FINDINGS} 件までです。`, `must hold at most ${MAX_FINDINGS} findings`))]);
+  }
+  return recordFindings(
+    db,
+    serviceId,
+    read.findings.map((f) => ({ ...f, assessor })),
+    by,
+    {
+      at: (i, name) => (name === 'assessor' ? (options.assessorField ?? 'assessor') : `${field}${read.pointers[i]![name as keyof ReadFindings['pointers'][number]] ?? ''}`),
+      listField: `${field}/assessment-results/results`,
+      ...(options.today ? { today: options.today } : {}),
+    },
+  );
 }
 
 export async function findingsOf(db: pg.Pool, serviceId: string): Promise<StoredFinding[]> {
