@@ -3,7 +3,9 @@
  * and certified for My Number data through the same use cases as the API and
  * the CLI, and the default cell declared to run on its service and region, so
  * that the demo's placements pass the placement policy under `enforce` too
- * (docs/providers.md, "Cell locations and the placement policy").
+ * (docs/providers.md, "Cell locations and the placement policy"). The control
+ * database and a backup target are declared there as well ("Other data
+ * stores"), so that the `data-in-japan` self-check sees all the demo's data.
  *
  * Every write is audited like the providers' CLI audits it (a job of the
  * platform: the operator, the run's id in place of a request id). Dates are
@@ -12,7 +14,8 @@
  * Idempotent and resumable, like the rest of the seeder: each step looks for
  * what it would write first (the provider by its corporate number, its service
  * by name, its region by code, …), so a second run writes nothing but, if need
- * be, the cell's declaration, and a run that was interrupted finishes the job.
+ * be, the cell's and the data stores' declarations, and a run that was
+ * interrupted finishes the job.
  */
 import type { Platform } from '../platform/http/server.js';
 import type { EntryKind } from '../security/audit/catalogue.js';
@@ -24,7 +27,8 @@ import { profileRequirementIds } from '../providers/catalog/profiles.js';
 import { addDays, startOfDayInJapan, todayInJapan } from '../providers/days.js';
 import { DEFAULT_ALERT_DAYS } from '../providers/placement/alerts.js';
 import { cellStanding, declareCellLocation, type CellStanding } from '../providers/placement/locations.js';
-import { certificationOn } from '../providers/placement/policy.js';
+import { CONTROL_STORE_ID, dataStoreLocations, declareDataStoreLocation } from '../providers/placement/data-stores.js';
+import { certificationOn, regionInJapan } from '../providers/placement/policy.js';
 import type { Provider, Region, Service } from '../providers/registry/model.js';
 import { serviceRegistrationOn } from '../providers/registry/registration.js';
 import { addRegion, addRegistration, addService, createProvider } from '../providers/registry/service.js';
@@ -38,14 +42,17 @@ export const DEMO_CORPORATE_NUMBER = '9000000000000';
 export const DEMO_PROVIDER_NAME = 'デモクラウド株式会社（見本）';
 export const DEMO_SERVICE_NAME = 'デモ IaaS';
 export const DEMO_REGION_CODE = 'jp-east-demo';
+/** The demo's backup target, declared with the control database on the demo's service and region. */
+export const DEMO_BACKUP_STORE_ID = 'backup-demo';
 const DEMO_REGISTRATION_PREFIX = 'DEMO-0001';
 const DEMO_ASSESSOR = 'demo-assessor (見本監査法人)';
 const DATA_CLASS = 'my_number';
 
 /**
  * Registers the demo's provider (if it is not there yet), keeps its
- * registration and certification in force, and declares the default cell on
- * its service and region. `today` is for tests (default: today in Japan).
+ * registration and certification in force, and declares the default cell, the
+ * control database and the backup target `backup-demo` on its service and
+ * region. `today` is for tests (default: today in Japan).
  */
 export async function seedDemoProviders(
   platform: Platform,
@@ -178,10 +185,25 @@ export async function seedDemoProviders(
       { resource: 'provider_regions', ids: [region.id] },
     ]);
   }
+  // The control database and one backup target, declared on the same service and region unless they already are
+  // (a store an operator declared elsewhere is left as declared), so that the data-in-japan self-check sees them.
+  const declared = new Set((await dataStoreLocations(db, [CONTROL_STORE_ID, DEMO_BACKUP_STORE_ID])).map((d) => d.storeId));
+  for (const [storeId, kind] of [[CONTROL_STORE_ID, 'control'], [DEMO_BACKUP_STORE_ID, 'backup']] as const) {
+    if (declared.has(storeId)) continue;
+    await declareDataStoreLocation(db, storeId, { kind, serviceId, regionId: region.id }, null);
+    await audited('data_store_location_declared', [
+      { resource: 'data_store_locations', ids: [storeId] },
+      { resource: 'provider_services', ids: [serviceId] },
+      { resource: 'provider_regions', ids: [region.id] },
+    ]);
+  }
+
   const l = cell.location;
   const where = l === null ? 'location not declared' : `runs on ${l.provider.name} / ${l.service.name} / ${l.region.code}${l.service.id === serviceId ? ' (fictional, registered and certified)' : ' (declared by the operator)'}`;
   const p = cell.placement;
   const verdict = p.allowed ? `may hold ${p.dataClass} data${p.coveredUntil ? ` until ${p.coveredUntil}` : ''}` : `refused for ${p.dataClass} data: ${p.reasons.join(', ')}`;
   onProgress(`cell ${cellId}: ${where}; ${verdict}`);
+  const stores = await dataStoreLocations(db, [CONTROL_STORE_ID, DEMO_BACKUP_STORE_ID]);
+  onProgress(`data stores: ${stores.map((d) => `${d.storeId} (${d.kind}) on ${d.service.name} / ${d.region.code}${regionInJapan(d.region) ? ', in Japan' : ', NOT in Japan'}`).join('; ')}`);
   return cell;
 }

@@ -1,9 +1,11 @@
 /**
  * The platform self-checks on a real test platform: what the gatherers observe
  * (a local keystore, and a SoftHSM token), a record tampered into plain form
- * and an altered audit entry caught, data in Japan by the cells' declared
- * regions, the operator's routes (stored, audited, OSCAL valid, operator
- * only), and the schedule's one run a day across processes (clock injected).
+ * and an altered audit entry caught, data in Japan by the cells' and the
+ * backups' declared regions (the data stores themselves:
+ * test/api/data-stores.int.test.ts), the operator's routes (stored, audited,
+ * OSCAL valid, operator only), and the schedule's one run a day across
+ * processes (clock injected).
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -178,7 +180,7 @@ describe('the gatherers', () => {
     expect((await gatherAuditLog(tp.platform)).verifies).toBe(true);
   });
 
-  it('judge data in Japan by each cell\'s declared region: undeclared or abroad is not in Japan', async () => {
+  it('judge data in Japan by each cell\'s and backup\'s declared region: undeclared, abroad or no backup declared is not in Japan', async () => {
     const corporateNumber = (base: string) => `${corporateNumberCheckDigit(base)}${base}`;
     const created = async (res: { status: number; body: any }) => {
       expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -208,7 +210,16 @@ describe('the gatherers', () => {
       { id: 'cell-b', kind: 'cell', country: 'JP' },
       { id: 'control', kind: 'control', country: 'JP' },
     ]);
+    // But no backup is declared: backups are unobserved, so not all data is shown in Japan (fail closed).
+    expect(seen.result.state).toBe('not_satisfied');
+    expect(seen.result.evidence).toEqual({ locations: 3, backups: 0 });
+    expect(seen.result.reason.en).toMatch(/No backup location is declared \(backups unobserved\)/);
+
+    expect((await operator.call('PUT', '/v1/data-stores/backup-tokyo/location', { kind: 'backup', serviceId: service, regionId: east })).status).toBe(200);
+    seen = await dataInJapan();
+    expect(seen.locations).toContainEqual({ id: 'backup-tokyo', kind: 'backup', country: 'JP' });
     expect(seen.result.state).toBe('satisfied');
+    expect(seen.result.evidence).toEqual({ locations: 4, backups: 1 });
 
     await declare('cell-b', singapore);
     seen = await dataInJapan();

@@ -2,8 +2,9 @@
  * `municloud providers …` through the built CLI (npm run build), on this
  * file's own databases with the placement policy enforced: the registry
  * written from the command line (a joint proposal among it), refusals with a
- * clear error naming the option and nothing written, a cell declared, and the
- * placement check run as a platform job, every write and alert audited.
+ * clear error naming the option and nothing written, a cell declared, the
+ * placement check run as a platform job, and the control database and a backup
+ * declared, every write and alert audited.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -137,6 +138,45 @@ describe('municloud providers', () => {
     ]);
   }, 240_000);
 
+  it('declares where the control database and the backups are, refuses a kind that does not fit the store naming the option, lists them; audited as jobs', async () => {
+    const provider = idOf(await ok('providers', 'add', '--name', '三笠ストレージ株式会社', '--corporate-number', corporateNumber('030001000003'), '--country', 'JP'));
+    const storage = idOf(await ok('providers', 'service', 'add', '--provider', provider, '--name', '三笠 バックアップ', '--model', 'IaaS'));
+    const osaka = idOf(await ok('providers', 'region', 'add', '--provider', provider, '--code', 'jp-west-1', '--name', '西日本', '--country', 'JP', '--jurisdiction', 'JP', '--locations', '27'));
+    const singapore = idOf(await ok('providers', 'region', 'add', '--provider', provider, '--code', 'sg-1', '--name', 'Singapore', '--country', 'SG', '--jurisdiction', 'SG', '--locations', 'Singapore'));
+
+    expect(await ok('providers', 'data-store', 'set', 'control', '--kind', 'control', '--service', storage, '--region', osaka)).toMatch(/^control {2}control {2}三笠ストレージ株式会社 \/ 三笠 バックアップ \(IaaS\) \/ jp-west-1 JP, law JP, data centres 27 {2}in Japan/);
+    expect(await ok('providers', 'data-store', 'set', 'backup-singapore', '--kind', 'backup', '--service', storage, '--region', singapore)).toContain('NOT in Japan');
+
+    const before = await query('SELECT count(*) AS n FROM control.data_store_locations');
+    const misfit = await cli('providers', 'data-store', 'set', 'control', '--kind', 'backup', '--service', storage, '--region', osaka);
+    expect(misfit.code).toBe(2);
+    expect(misfit.stderr).toMatch(/error \[validation_failed\]/);
+    expect(misfit.stderr).toMatch(/--kind: the store control is the control database/);
+    const bad = await cli('providers', 'data-store', 'set', 'Backup_1', '--kind', 'archive', '--service', storage, '--region', 'nowhere');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/<storeId>: must be 1 to 31 lowercase letters/);
+    expect(bad.stderr).toMatch(/--kind: must be control or backup/);
+    expect(bad.stderr).toMatch(/--region: is not a registered region/);
+    expect(await query('SELECT count(*) AS n FROM control.data_store_locations')).toEqual(before);
+
+    const listed = JSON.parse(await ok('providers', 'data-store', 'list', '--json')) as { storeId: string; kind: string; inJapan: boolean }[];
+    expect(listed.map((d) => [d.storeId, d.kind, d.inJapan])).toEqual([
+      ['control', 'control', true],
+      ['backup-singapore', 'backup', false],
+    ]);
+    expect(await ok('providers', 'data-store', 'list')).toMatch(/2 data store\(s\)\n$/);
+
+    type Entry = { kind: string; actor: { account: string | null; roles: string[] }; source: { zone: string }; records: { resource: string; ids: string[] }[] };
+    const entries = (await query<{ leaf: Buffer }>('SELECT leaf FROM control.audit_entries ORDER BY seq'))
+      .map((r) => JSON.parse(r.leaf.toString('utf8')).entry as Entry)
+      .filter((e) => e.kind === 'data_store_location_declared');
+    expect(entries.map((e) => e.records)).toEqual([
+      [{ resource: 'data_store_locations', ids: ['control'] }, { resource: 'provider_services', ids: [storage] }, { resource: 'provider_regions', ids: [osaka] }],
+      [{ resource: 'data_store_locations', ids: ['backup-singapore'] }, { resource: 'provider_services', ids: [storage] }, { resource: 'provider_regions', ids: [singapore] }],
+    ]);
+    expect(entries.every((e) => e.actor.account === null && e.actor.roles.join() === 'platform_operator' && e.source.zone === 'operator')).toBe(true);
+  }, 120_000);
+
   it('every providers command has --help', async () => {
     for (const args of [
       ['providers'],
@@ -144,6 +184,8 @@ describe('municloud providers', () => {
       ['providers', 'registration', 'add'],
       ['providers', 'joint-proposal', 'add'],
       ['providers', 'cell-location', 'set'],
+      ['providers', 'data-store', 'set'],
+      ['providers', 'data-store', 'list'],
       ['providers', 'alerts'],
       ['placement'],
       ['placement', 'set'],

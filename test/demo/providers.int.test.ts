@@ -1,13 +1,16 @@
 /**
  * The demo's provider (src/demo/providers.ts): a fictional provider registered
- * and certified for My Number data, with the default cell declared on its
- * service and region, so that the demo's municipalities are placed under the
+ * and certified for My Number data, with the default cell (and the control
+ * database and a backup) declared on its service and region, so that the demo's municipalities are placed under the
  * enforced placement policy. Idempotent (the seeder runs at every start), and
  * a data directory seeded long ago gets a new registration instead of failing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_MUNICIPALITIES } from '../../src/demo/seed.js';
-import { DEMO_CORPORATE_NUMBER, DEMO_REGION_CODE, DEMO_SERVICE_NAME, seedDemoProviders } from '../../src/demo/providers.js';
+import { DEMO_BACKUP_STORE_ID, DEMO_CORPORATE_NUMBER, DEMO_REGION_CODE, DEMO_SERVICE_NAME, seedDemoProviders } from '../../src/demo/providers.js';
+import { evaluateSelfChecks } from '../../src/providers/assessment/self-checks.js';
+import { listDataStores } from '../../src/providers/placement/data-stores.js';
+import { gatherDataLocations, gatherObservations } from '../../src/providers/self-checks/gather.js';
 import { profileRequirementIds } from '../../src/providers/catalog/profiles.js';
 import { addDays } from '../../src/providers/days.js';
 import { DEFAULT_ALERT_DAYS } from '../../src/providers/placement/alerts.js';
@@ -21,7 +24,7 @@ import { TODAY } from '../support/providers.js';
 type Entry = { kind: string; municipality: string | null; outcome: { result: string }; records: { resource: string; ids: string[] }[] };
 
 const PROFILE = profileRequirementIds('my_number');
-const PROVIDER_KINDS = ['provider_registry_changed', 'component_definition_submitted', 'assessment_findings_recorded', 'certification_decided', 'cell_location_declared'];
+const PROVIDER_KINDS = ['provider_registry_changed', 'component_definition_submitted', 'assessment_findings_recorded', 'certification_decided', 'cell_location_declared', 'data_store_location_declared'];
 
 async function count(tp: TestPlatform, table: string): Promise<number> {
   return Number((await adminQuery<{ n: string }>(tp, 'control', `SELECT count(*) AS n FROM control.${table}`))[0]!.n);
@@ -49,14 +52,19 @@ describe('the demo provider', () => {
     });
   });
 
-  it('registers, assesses and certifies a fictional service and declares the default cell on it, each write audited', async () => {
+  it('registers, assesses and certifies a fictional service and declares the default cell, the control database and a backup on it, each write audited', async () => {
     const progress: string[] = [];
     const standing = await seedDemoProviders(tp.platform, (line) => progress.push(line));
     expect(standing.location).toMatchObject({ service: { name: DEMO_SERVICE_NAME, model: 'IaaS' }, region: { code: DEMO_REGION_CODE, country: 'JP', jurisdiction: 'JP', locations: ['13'] } });
     expect(standing.placement).toMatchObject({ dataClass: 'my_number', on: TODAY, allowed: true, reasons: [] });
-    expect(progress).toHaveLength(1);
+    expect(progress).toHaveLength(2);
     expect(progress[0]).toContain(`cell ${tp.platform.cells.defaultCellId}:`);
     expect(progress[0]).toContain('may hold my_number data');
+    expect(progress[1]).toBe(`data stores: control (control) on ${DEMO_SERVICE_NAME} / ${DEMO_REGION_CODE}, in Japan; ${DEMO_BACKUP_STORE_ID} (backup) on ${DEMO_SERVICE_NAME} / ${DEMO_REGION_CODE}, in Japan`);
+    expect((await listDataStores(tp.platform.control)).map((d) => [d.storeId, d.kind, d.service.id, d.region.code, d.inJapan])).toEqual([
+      ['control', 'control', standing.location!.service.id, DEMO_REGION_CODE, true],
+      [DEMO_BACKUP_STORE_ID, 'backup', standing.location!.service.id, DEMO_REGION_CODE, true],
+    ]);
 
     const registrations = await adminQuery<{ registration_number: string; audit_period_start: string; audit_period_end: string; listed_on: string }>(
       tp,
@@ -88,9 +96,15 @@ describe('the demo provider', () => {
       'assessment_findings_recorded',
       'certification_decided',
       'cell_location_declared',
+      'data_store_location_declared', // the control database
+      'data_store_location_declared', // backup-demo
     ]);
     expect(entries.every((e) => e.outcome.result === 'success' && e.municipality === null)).toBe(true);
-    expect(entries.at(-1)!.records[0]).toEqual({ resource: 'cells', ids: [tp.platform.cells.defaultCellId] });
+    expect(entries.at(-3)!.records[0]).toEqual({ resource: 'cells', ids: [tp.platform.cells.defaultCellId] });
+    expect(entries.slice(-2).map((e) => e.records[0])).toEqual([
+      { resource: 'data_store_locations', ids: ['control'] },
+      { resource: 'data_store_locations', ids: [DEMO_BACKUP_STORE_ID] },
+    ]);
   });
 
   it('is idempotent: a second run writes nothing (one provider, one registration, one certification)', async () => {
@@ -105,7 +119,18 @@ describe('the demo provider', () => {
     expect(await count(tp, 'assessment_findings')).toBe(PROFILE.length);
     expect(await count(tp, 'certifications')).toBe(1);
     expect(await count(tp, 'cell_locations')).toBe(1);
+    expect(await count(tp, 'data_store_locations')).toBe(2);
     expect((await readAuditEntries<Entry>(tp)).length).toBe(before);
+  });
+
+  it('shows all the demo data in Japan to the data-in-japan self-check: its cell, the control database and its backup', async () => {
+    expect(await gatherDataLocations(tp.platform)).toEqual([
+      { id: tp.platform.cells.defaultCellId, kind: 'cell', country: 'JP' },
+      { id: 'control', kind: 'control', country: 'JP' },
+      { id: DEMO_BACKUP_STORE_ID, kind: 'backup', country: 'JP' },
+    ]);
+    const result = evaluateSelfChecks(await gatherObservations(tp.platform, { routes: tp.app.municloudRoutes })).find((r) => r.checkId === 'data-in-japan')!;
+    expect(result).toMatchObject({ state: 'satisfied', evidence: { locations: 3, backups: 1 } });
   });
 
   it("the default cell may hold My Number data beyond the alert window, the demo municipalities are placed under enforce, and they have no alerts", async () => {
@@ -144,6 +169,7 @@ describe('a demo seeded long ago', () => {
     expect(await count(tp, 'providers')).toBe(1);
     expect(await count(tp, 'component_definitions')).toBe(1);
     expect(await count(tp, 'cell_locations')).toBe(1);
+    expect(await count(tp, 'data_store_locations')).toBe(2);
     await expect(tp.platform.cells.place(DEMO_MUNICIPALITIES[0]!.code, tp.platform.cells.defaultCellId, null)).resolves.toMatchObject({ municipalityCode: DEMO_MUNICIPALITIES[0]!.code });
   });
 });

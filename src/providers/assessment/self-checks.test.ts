@@ -62,6 +62,29 @@ describe('evaluateSelfChecks', () => {
     expect(judge((o) => ({ ...o, dataLocations: [{ id: 'control', kind: 'control', country: 'JP' }] })).get('data-in-japan')!.state).toBe('not_satisfied');
   });
 
+  it('data-in-japan: every cell, the control database and every backup in Japan, backups counted', () => {
+    const ok = judge((o) => o).get('data-in-japan')!;
+    expect(ok.state).toBe('satisfied');
+    expect(ok.evidence).toEqual({ locations: 3, backups: 1 });
+    expect(ok.reason.en).toBe('All 3 data location(s), 1 backup(s) among them, are in Japan.');
+    const abroad = judge((o) => ({ ...o, dataLocations: [...o.dataLocations, { id: 'backup-singapore', kind: 'backup', country: 'SG' }] })).get('data-in-japan')!;
+    expect(abroad.state).toBe('not_satisfied');
+    expect(abroad.evidence).toEqual({ locations: 4, backups: 2, outsideJapan: 'backup:backup-singapore=SG' });
+    expect(abroad.reason.en).toBe('Data locations not confirmed in Japan: backup:backup-singapore=SG.');
+  });
+
+  it('data-in-japan: no backup declared is not satisfied (fail closed: backups unobserved), said in the reason and the evidence', () => {
+    const noBackup = judge((o) => ({ ...o, dataLocations: o.dataLocations.filter((l) => l.kind !== 'backup') })).get('data-in-japan')!;
+    expect(noBackup.state).toBe('not_satisfied');
+    expect(noBackup.evidence).toEqual({ locations: 2, backups: 0 });
+    expect(noBackup.reason.en).toMatch(/^No backup location is declared \(backups unobserved\)\. The 2 location\(s\) observed are in Japan/);
+    expect(noBackup.reason.ja).toMatch(/^バックアップの保管場所が宣言されていません/);
+    // Another failure's reason says it too.
+    const both = judge((o) => ({ ...o, dataLocations: [{ id: 'cell-1', kind: 'cell', country: 'SG' }] })).get('data-in-japan')!;
+    expect(both.evidence).toEqual({ locations: 1, backups: 0, outsideJapan: 'cell:cell-1=SG' });
+    expect(both.reason.en).toBe('Data locations not confirmed in Japan: cell:cell-1=SG. No backup location is declared (backups unobserved).');
+  });
+
   it('the later checks: not satisfied when not observed, or when something falls short', () => {
     const unobserved = judge(({ servicesInUse: _s, networkZones: _n, databaseIsolation: _d, leakGuard: _l, ...o }) => o);
     for (const id of ['provider-certified', 'network-zones-configured', 'database-isolation', 'leak-guard-active'] as const) {

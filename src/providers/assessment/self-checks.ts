@@ -234,16 +234,34 @@ function mfaForMyNumberRoles(o: PlatformObservations): SelfCheckResult {
   return result('mfa-for-my-number-roles', true, { ja: '個人番号を扱うロールはすべて多要素認証が必須です。', en: 'Every role that reaches My Number must log in with a second factor.' }, evidence);
 }
 
+/**
+ * All data in Japan: every cell, the control database and every backup. Fail
+ * closed on backups: with none declared, they are not observed, so the check
+ * cannot say that all data (backups included) stays in Japan; it is not
+ * satisfied, and the reason and the evidence (`backups: 0`) say why.
+ */
+const NO_BACKUPS: Message = { ja: 'バックアップの保管場所が宣言されていません（バックアップは未観測）。', en: 'No backup location is declared (backups unobserved).' };
+
 function dataInJapan(o: PlatformObservations): SelfCheckResult {
   const abroad = o.dataLocations.filter((l) => l.country !== 'JP').map((l) => `${l.kind}:${l.id}=${l.country ?? 'unknown'}`).sort();
-  const evidence = { locations: o.dataLocations.length, ...(abroad.length > 0 ? { outsideJapan: abroad.join(' ') } : {}) };
+  const backups = o.dataLocations.filter((l) => l.kind === 'backup').length;
+  const evidence = { locations: o.dataLocations.length, backups, ...(abroad.length > 0 ? { outsideJapan: abroad.join(' ') } : {}) };
+  const also = (m: Message): Message => (backups > 0 ? m : { ja: `${m.ja}${NO_BACKUPS.ja}`, en: `${m.en} ${NO_BACKUPS.en}` });
   if (!o.dataLocations.some((l) => l.kind === 'cell')) {
-    return result('data-in-japan', false, { ja: 'データの保管場所（セル）が観測されませんでした。', en: 'No data location (cell) was observed.' }, evidence);
+    return result('data-in-japan', false, also({ ja: 'データの保管場所（セル）が観測されませんでした。', en: 'No data location (cell) was observed.' }), evidence);
   }
   if (abroad.length > 0) {
-    return result('data-in-japan', false, { ja: `国内と確認できない保管場所があります：${abroad.join('、')}。`, en: `Data locations not confirmed in Japan: ${abroad.join(', ')}.` }, evidence);
+    return result('data-in-japan', false, also({ ja: `国内と確認できない保管場所があります：${abroad.join('、')}。`, en: `Data locations not confirmed in Japan: ${abroad.join(', ')}.` }), evidence);
   }
-  return result('data-in-japan', true, { ja: `${o.dataLocations.length} か所の保管場所はすべて国内です。`, en: `All ${o.dataLocations.length} data location(s) are in Japan.` }, evidence);
+  if (backups === 0) {
+    return result(
+      'data-in-japan',
+      false,
+      { ja: `${NO_BACKUPS.ja}観測された ${o.dataLocations.length} か所は国内ですが、バックアップを含むすべてのデータが国内とは確認できません。`, en: `${NO_BACKUPS.en} The ${o.dataLocations.length} location(s) observed are in Japan, but not all data, backups included, is shown to be.` },
+      evidence,
+    );
+  }
+  return result('data-in-japan', true, { ja: `${o.dataLocations.length} か所の保管場所（うちバックアップ ${backups} か所）はすべて国内です。`, en: `All ${o.dataLocations.length} data location(s), ${backups} backup(s) among them, are in Japan.` }, evidence);
 }
 
 const NOT_OBSERVED: Message = { ja: '観測されていません。', en: 'Not observed.' };

@@ -65,6 +65,7 @@ export function goodObservations(): PlatformObservations {
     dataLocations: [
       { id: 'cell-1', kind: 'cell', country: 'JP' },
       { id: 'control', kind: 'control', country: 'JP' },
+      { id: 'backup-osaka', kind: 'backup', country: 'JP' },
     ],
     servicesInUse: [{ serviceId: PARTNER, registered: true }],
     networkZones: { municipalities: 2, withoutMyNumberZone: [] },

@@ -1,9 +1,9 @@
 /** Declaring where a cell runs, and what the policy says of it. */
 import type pg from 'pg';
-import { fieldError, Problem } from '../../platform/errors.js';
+import { fieldError, Problem, type FieldError } from '../../platform/errors.js';
 import type { DataClass } from '../registry/data-class.js';
 import { todayInJapan } from '../days.js';
-import type { CellLocation } from '../registry/model.js';
+import type { CellLocation, Region, Service } from '../registry/model.js';
 import { bodyField, type FieldName } from '../registry/service.js';
 import * as store from '../registry/store.js';
 import { loadCellFacts } from './facts.js';
@@ -57,17 +57,36 @@ export async function declareCellLocation(
   at: FieldName = bodyField,
 ): Promise<CellStanding> {
   await requireCell(db, cellId);
-  const errors = [];
+  const errors: FieldError[] = [];
+  const found = await serviceAndRegionOf(db, input, at, errors);
+  if (errors.length > 0 || !found) throw new Problem('validation_failed', errors);
+  await store.insertCellLocation(db, { cellId, providerId: found.service.providerId, serviceId: found.service.id, regionId: found.region.id }, by);
+  return cellStanding(db, cellId);
+}
+
+/**
+ * The service and region a location names (a cell's, or another data
+ * store's: data-stores.ts): both registered, and the region one of the
+ * service's provider. Each problem found is added to `errors` (the field
+ * named through `at`: serviceId, regionId); null unless both were found and
+ * agree.
+ */
+export async function serviceAndRegionOf(
+  db: pg.Pool,
+  input: { serviceId: unknown; regionId: unknown },
+  at: FieldName,
+  errors: FieldError[],
+): Promise<{ service: Service; region: Region } | null> {
   const serviceId = typeof input.serviceId === 'string' ? input.serviceId.toLowerCase() : '';
   const regionId = typeof input.regionId === 'string' ? input.regionId.toLowerCase() : '';
   const service = UUID.test(serviceId) ? await store.findService(db, serviceId) : null;
   if (!service) errors.push(fieldError(at('serviceId'), 'known', { ja: '登録されていないサービスです。', en: 'is not a registered service' }));
   const region = UUID.test(regionId) ? (await store.listRegions(db, { ids: [regionId] }))[0] : undefined;
   if (!region) errors.push(fieldError(at('regionId'), 'known', { ja: '登録されていないリージョンです。', en: 'is not a registered region' }));
-  if (service && region && service.providerId !== region.providerId) {
+  if (!service || !region) return null;
+  if (service.providerId !== region.providerId) {
     errors.push(fieldError(at('regionId'), 'same_provider', { ja: 'サービスと同じ事業者のリージョンを指定してください。', en: "must be a region of the service's provider" }));
+    return null;
   }
-  if (errors.length > 0) throw new Problem('validation_failed', errors);
-  await store.insertCellLocation(db, { cellId, providerId: service!.providerId, serviceId: service!.id, regionId: region!.id }, by);
-  return cellStanding(db, cellId);
+  return { service, region };
 }

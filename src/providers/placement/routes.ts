@@ -1,7 +1,8 @@
 /**
  * Where cells run, and the placement alerts: the operator declares each cell's
- * location and runs the check; a municipality's admin sees the alerts about
- * its own placement.
+ * location (and the control database's and the backups': data-stores.ts) and
+ * runs the check; a municipality's admin sees the alerts about its own
+ * placement.
  */
 import { Type } from 'typebox';
 import { principalOf } from '../../identity/http.js';
@@ -13,6 +14,7 @@ import { Day, Nullable, RegionFactsSchema } from '../registry/schemas.js';
 import { SERVICE_MODELS } from '../registry/model.js';
 import { ALERT_STATUSES, DEFAULT_ALERT_DAYS } from './alerts.js';
 import { placementAlertsOn, runPlacementAlertCheck } from './check.js';
+import { DATA_STORE_KINDS, declareDataStoreLocation, listDataStores } from './data-stores.js';
 import { cellStanding, declareCellLocation } from './locations.js';
 import { placementPoamOf, placementSystemSecurityPlanOf } from './oscal-exports.js';
 import { PLACEMENT_REASONS } from './policy.js';
@@ -38,6 +40,18 @@ const CellStandingSchema = Type.Object({
     coveredUntil: Nullable(Type.String()),
   }),
 });
+
+const DataStoreSchema = Type.Object({
+  storeId: Type.String(),
+  kind: Type.Enum(DATA_STORE_KINDS),
+  provider: Type.Object({ id: Uuid, name: Type.String() }),
+  service: Type.Object({ id: Uuid, name: Type.String(), model: Type.Enum(SERVICE_MODELS) }),
+  region: RegionFactsSchema,
+  declaredAt: Type.String(),
+  inJapan: Type.Boolean({ description: "The region's country, governing law and every data centre are Japan's (the placement policy's test)" }),
+});
+// The store id's form (^[a-z][a-z0-9-]{0,30}$) is checked by the use case, with the body, so that every problem is named at once.
+const StoreParams = Type.Object({ storeId: Type.String({ maxLength: 64 }) }, { additionalProperties: false });
 
 const AlertSchema = Type.Object({
   municipalityCode: Type.String(),
@@ -109,6 +123,45 @@ export function placementPolicyRoutes(app: App, platform: Platform): void {
       },
     },
     async (request) => cellStanding(control, request.params.cellId, request.query.on ? { on: request.query.on } : {}),
+  );
+
+  app.put(
+    '/v1/data-stores/:storeId/location',
+    {
+      config: { access },
+      schema: {
+        tags: ['placement'],
+        summary: "Declare the service and region of the control database (store `control`, kind control) or of a backup target (kind backup): a fact, for the data-in-japan self-check",
+        params: StoreParams,
+        body: Type.Object({ kind: Type.Enum(DATA_STORE_KINDS), serviceId: Uuid, regionId: Uuid }, { additionalProperties: false }),
+        response: { 200: DataStoreSchema },
+      },
+    },
+    async (request) => {
+      const store = await declareDataStoreLocation(control, request.params.storeId, request.body, request.principal?.accountId ?? null);
+      await recordAction(platform, request, 'data_store_location_declared', {
+        municipality: null,
+        records: [
+          { resource: 'data_store_locations', ids: [store.storeId] },
+          { resource: 'provider_services', ids: [store.service.id] },
+          { resource: 'provider_regions', ids: [store.region.id] },
+        ],
+      });
+      return store;
+    },
+  );
+
+  app.get(
+    '/v1/data-stores',
+    {
+      config: { access },
+      schema: {
+        tags: ['placement'],
+        summary: "The control database's and the backups' declared locations (each store's latest), with whether each region is in Japan",
+        response: { 200: Type.Object({ items: Type.Array(DataStoreSchema) }) },
+      },
+    },
+    async () => ({ items: await listDataStores(control) }),
   );
 
   app.get(

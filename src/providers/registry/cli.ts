@@ -14,6 +14,7 @@ import type { RecordRef } from '../../security/audit/entry.js';
 import { recordJobAction, operatorJob } from '../../security/audit/record.js';
 import { DEFAULT_ALERT_DAYS, type PlacementAlert } from '../placement/alerts.js';
 import { jobRecorder, runPlacementAlertCheck } from '../placement/check.js';
+import { declareDataStoreLocation, listDataStores, type DataStoreStanding } from '../placement/data-stores.js';
 import { cellStanding, declareCellLocation, type CellStanding } from '../placement/locations.js';
 import { isDay, todayInJapan } from '../days.js';
 import type { Registration } from './model.js';
@@ -82,6 +83,11 @@ function formatStanding(s: CellStanding): string {
   return `${s.cellId}  ${where}\n  ${verdict}`;
 }
 
+function formatDataStore(d: DataStoreStanding): string {
+  const where = `${d.provider.name} / ${d.service.name} (${d.service.model}) / ${d.region.code} ${d.region.country}, law ${d.region.jurisdiction}, data centres ${d.region.locations.join(',')}`;
+  return `${d.storeId}  ${d.kind}  ${where}  ${d.inJapan ? 'in Japan' : 'NOT in Japan'}  declared ${d.declaredAt}`;
+}
+
 function formatAlert(a: PlacementAlert): string {
   const when = a.lapsesOn ? `  lapses ${a.lapsesOn} (${a.daysLeft} day(s))` : '';
   const lines = [`${a.municipalityCode}  ${a.cellId}  ${a.status}${when}  ${a.reasons.join(', ')}`];
@@ -91,7 +97,11 @@ function formatAlert(a: PlacementAlert): string {
 
 export function registerProviderCommands(program: Command, io: ProvidersCliIo): void {
   const print = (json: boolean | undefined, value: unknown, text: string) => io.out(json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
-  const audited = (platform: Platform, records: RecordRef[], kind: 'provider_registry_changed' | 'cell_location_declared' = 'provider_registry_changed') =>
+  const audited = (
+    platform: Platform,
+    records: RecordRef[],
+    kind: 'provider_registry_changed' | 'cell_location_declared' | 'data_store_location_declared' = 'provider_registry_changed',
+  ) =>
     recordJobAction(platform, operatorJob(), kind, { municipality: null, records });
 
   const providers = program.command('providers').description('The provider registry and the placement policy (docs/providers.md); each write audited as a platform job');
@@ -368,6 +378,45 @@ export function registerProviderCommands(program: Command, io: ProvidersCliIo): 
     .action(async (cellId: string, opts: { on?: string; json?: boolean }) => {
       const standing = await io.withPlatform((platform) => cellStanding(platform.control, cellId, opts.on ? { on: opts.on } : {}));
       print(opts.json, standing, formatStanding(standing));
+    });
+
+  const dataStore = providers.command('data-store').description("Where the control database and the backups are (provider, service, region), for the data-in-japan self-check");
+  dataStore
+    .command('set <storeId>')
+    .description("Declare a data store's service and region (of one provider): the store control is the control database (--kind control), any other a backup target (--kind backup)")
+    .requiredOption('--kind <kind>', 'control or backup')
+    .requiredOption('--service <id>', 'the service the store is on')
+    .requiredOption('--region <id>', "the service's provider's region")
+    .option('--json', 'print JSON')
+    .action(async (storeId: string, opts: { kind: string; service: string; region: string; json?: boolean }) => {
+      const store = await io.withPlatform(async (platform) => {
+        const d = await declareDataStoreLocation(
+          platform.control,
+          storeId,
+          { kind: opts.kind, serviceId: opts.service, regionId: opts.region },
+          null,
+          options({ storeId: '<storeId>', serviceId: '--service', regionId: '--region' }),
+        );
+        await audited(
+          platform,
+          [
+            { resource: 'data_store_locations', ids: [d.storeId] },
+            { resource: 'provider_services', ids: [d.service.id] },
+            { resource: 'provider_regions', ids: [d.region.id] },
+          ],
+          'data_store_location_declared',
+        );
+        return d;
+      });
+      print(opts.json, store, formatDataStore(store));
+    });
+  dataStore
+    .command('list')
+    .description("Each data store's latest declared location, and whether it is in Japan")
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const items = await io.withPlatform((platform) => listDataStores(platform.control));
+      print(opts.json, items, [...items.map(formatDataStore), `${items.length} data store(s)`].join('\n'));
     });
 
   providers

@@ -21,8 +21,10 @@ import { verifyExportFile } from '../../security/audit/verify-file.js';
 import { FORMAT_AES256GCM_V1, MIN_SEALED_LENGTH } from '../../security/keys/format.js';
 import { ENCRYPTED_COLUMNS, type EncryptedColumn } from '../../security/keys/registry.js';
 import type { PlatformObservations } from '../assessment/self-checks.js';
+import { CONTROL_STORE_ID, dataStoreLocations } from '../placement/data-stores.js';
 import { regionInJapan } from '../placement/policy.js';
 import { todayInJapan } from '../days.js';
+import type { RegionFacts } from '../registry/model.js';
 import { serviceRegistrationOn } from '../registry/registration.js';
 import { cellLocations, listRegistrations } from '../registry/store.js';
 
@@ -200,33 +202,42 @@ async function clusterOf(db: pg.Pool): Promise<string | null> {
 }
 
 /**
- * Each registered cell's declared region: its country when the region is in
- * Japan by the placement policy's test (country, governing law and every data
- * centre), `null` (unconfirmed) for a Japanese country with a foreign law or
- * data centre, else the foreign country; an undeclared cell is `null`. The
- * control database has no declaration of its own: it is where the cells on
- * the same PostgreSQL server (system identifier) are, when they agree, else
- * `null`. Backups are not observed.
+ * Where the data is. Each registered cell's declared region
+ * (`/v1/cells/:cellId/location`), and each declared backup store's
+ * (`/v1/data-stores/:storeId/location`, kind `backup`): its country when the
+ * region is in Japan by the placement policy's test (country, governing law
+ * and every data centre), `null` (unconfirmed) for a Japanese country with a
+ * foreign law or data centre, else the foreign country; an undeclared cell is
+ * `null`. The control database: by the same rule from its declared region
+ * (store `control`) when there is one; else where the cells on the same
+ * PostgreSQL server (system identifier) are, when they agree, else `null`.
+ * Backups are observed only as declared: none declared, none listed, and the
+ * judgement says so (not satisfied).
  */
 export async function gatherDataLocations(platform: Platform): Promise<PlatformObservations['dataLocations']> {
   const { rows } = await platform.control.query<{ id: string }>('SELECT id FROM control.cells ORDER BY id');
   const cellIds = rows.map((r) => r.id);
   const locations = await cellLocations(platform.control, cellIds);
-  const out: { id: string; kind: 'cell' | 'control'; country: string | null }[] = cellIds.map((id) => {
-    const region = locations.get(id)?.region;
-    const country = !region ? null : regionInJapan(region) ? 'JP' : region.country === 'JP' ? null : region.country;
-    return { id, kind: 'cell', country };
-  });
+  const countryOf = (region: RegionFacts | undefined): string | null => (!region ? null : regionInJapan(region) ? 'JP' : region.country === 'JP' ? null : region.country);
+  const out: { id: string; kind: 'cell' | 'control' | 'backup'; country: string | null }[] = cellIds.map((id) => ({ id, kind: 'cell', country: countryOf(locations.get(id)?.region) }));
+  const stores = await dataStoreLocations(platform.control);
+  const declaredControl = stores.find((s) => s.kind === 'control');
+  out.push({ id: CONTROL_STORE_ID, kind: 'control', country: declaredControl ? countryOf(declaredControl.region) : await inferredControlCountry(platform, out) });
+  for (const backup of stores.filter((s) => s.kind === 'backup')) out.push({ id: backup.storeId, kind: 'backup', country: countryOf(backup.region) });
+  return out;
+}
+
+/** The control database undeclared: where the cells on its PostgreSQL server (system identifier) are, when they agree, else `null`. */
+async function inferredControlCountry(platform: Platform, cells: readonly { id: string; country: string | null }[]): Promise<string | null> {
   const control = await clusterOf(platform.control);
   const sameServer = new Set<string | null>();
   if (control !== null) {
-    for (const cell of out) {
+    for (const cell of cells) {
       if (!platform.cells.hasCell(cell.id)) continue;
       if ((await clusterOf(platform.cells.cellPool(cell.id))) === control) sameServer.add(cell.country);
     }
   }
-  out.push({ id: 'control', kind: 'control', country: sameServer.size === 1 ? [...sameServer][0]! : null });
-  return out;
+  return sameServer.size === 1 ? [...sameServer][0]! : null;
 }
 
 /**

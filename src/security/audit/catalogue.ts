@@ -67,6 +67,7 @@ export const ENTRY_KINDS = {
   settings_changed: { category: 'administration', municipality: 'optional', records: 'optional', ja: '設定の変更（利用目的・ネットワーク区分・上限）', en: 'Settings changed (purposes, network zones, limits)' },
   provider_registry_changed: { category: 'administration', municipality: 'optional', records: 'required', ja: 'プロバイダ登録簿の変更（事業者・サービス・リージョン・ISMAP 登録・共同提案）', en: 'Provider registry changed (provider, service, region, registration, joint proposal)' },
   cell_location_declared: { category: 'administration', municipality: 'optional', records: 'required', ja: 'セルの所在（プロバイダ・サービス・リージョン）の宣言', en: "Cell's location declared (provider, service, region)" },
+  data_store_location_declared: { category: 'administration', municipality: 'optional', records: 'required', ja: '制御データベース・バックアップの所在（プロバイダ・サービス・リージョン）の宣言', en: "Location of the control database or a backup declared (provider, service, region)" },
   component_definition_submitted: { category: 'administration', municipality: 'optional', records: 'required', ja: 'コンポーネント定義（要件の満たし方）の提出', en: 'Component definition (how a service meets the requirements) submitted' },
   assessment_findings_recorded: { category: 'administration', municipality: 'optional', records: 'required', ja: '評価者の判定（要件ごと）の記録', en: "Assessor's findings (per requirement) recorded" },
   certification_decided: { category: 'administration', municipality: 'optional', records: 'required', ja: 'クラウドサービスの認定の判定（データ区分ごと）', en: 'Cloud service certification decided (per class of data)' },
