@@ -105,11 +105,15 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
     assignments: [{ requirementId: 'sec-01', serviceId: SOME_ID }],
   },
   'PUT /v1/cells/:cellId/location': { serviceId: SOME_ID, regionId: SOME_ID },
+  'PUT /v1/data-stores/:storeId/location': { kind: 'backup', serviceId: SOME_ID, regionId: SOME_ID },
   'POST /v1/providers/placement-alerts/check': { on: '2026-04-01', withinDays: 90 },
   'POST /v1/providers/services/:serviceId/component-definitions': {
     'component-definition': { uuid: SOME_ID, metadata: { title: 'x', 'last-modified': '2026-03-01T00:00:00Z', version: '1', 'oscal-version': '1.2.1' } },
   },
   'POST /v1/providers/services/:serviceId/findings': { findings: [{ requirementId: 'sec-01', state: 'satisfied', assessedOn: '2026-04-01' }] },
+  'POST /v1/providers/services/:serviceId/assessment-results': {
+    'assessment-results': { uuid: SOME_ID, metadata: { title: 'x', 'last-modified': '2026-03-01T00:00:00Z', version: '1', 'oscal-version': '1.2.1' } },
+  },
   'POST /v1/providers/services/:serviceId/certification-decisions': { dataClass: 'my_number' },
   ...RESIDENT_REGISTER_BODIES,
   'POST /v1/requirements/oscal-checks': { model: 'catalog', document: { catalog: {} } },
