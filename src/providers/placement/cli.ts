@@ -6,12 +6,12 @@
  * the API gives (docs/providers.md, "The placement as OSCAL").
  */
 import type { Command } from 'commander';
+import { dayOption, withinDaysOption } from '../cli-options.js';
 import { writeWhole } from '../../cli/files.js';
-import { fieldError, Problem } from '../../platform/errors.js';
 import type { Platform } from '../../platform/http/server.js';
 import { placeMunicipality } from '../../platform/placing.js';
 import { operatorJob, recordJobAction } from '../../security/audit/record.js';
-import { isDay, todayInJapan } from '../days.js';
+import { todayInJapan } from '../days.js';
 import { DEFAULT_ALERT_DAYS } from './alerts.js';
 import { cellStanding } from './locations.js';
 import { placementPoamOf, placementSystemSecurityPlanOf } from './oscal-exports.js';
@@ -21,27 +21,13 @@ export interface PlacementCliIo {
   out(text: string): void;
 }
 
-function day(flag: string) {
-  return (text: string): string => {
-    if (!isDay(text)) throw new Problem('validation_failed', [fieldError(flag, 'date', { ja: '日付（YYYY-MM-DD）で指定してください。', en: 'must be a date (YYYY-MM-DD)' })]);
-    return text;
-  };
-}
-
-function wholeDays(text: string): number {
-  if (!/^[0-9]{1,4}$/.test(text) || Number(text) > 3660) {
-    throw new Problem('validation_failed', [fieldError('--within-days', 'days', { ja: '0〜3660 の日数で指定してください。', en: 'must be a number of days from 0 to 3660' })]);
-  }
-  return Number(text);
-}
-
 export function registerPlacementCommands(program: Command, io: PlacementCliIo): void {
   const placement = program.command('placement').description("Where each municipality's data lives: placing it on a cell, and the placement as OSCAL (docs/providers.md)");
 
   placement
     .command('list')
     .description('Every placement, with whether its cell may hold the data on the day')
-    .option('--on <date>', 'the day (default today)', day('--on'))
+    .option('--on <date>', 'the day (default today)', dayOption('--on'))
     .option('--json', 'print JSON')
     .action(async (opts: { on?: string; json?: boolean }) => {
       const on = opts.on ?? todayInJapan();
@@ -82,7 +68,7 @@ export function registerPlacementCommands(program: Command, io: PlacementCliIo):
   placement
     .command('ssp <code>')
     .description("A municipality's placement as an OSCAL 1.2.1 system security plan (checked against NIST's schema)")
-    .option('--on <date>', 'the day (default today)', day('--on'))
+    .option('--on <date>', 'the day (default today)', dayOption('--on'))
     .option('--out <file>', 'write to this file (else standard output)')
     .action(async (code: string, opts: { on?: string; out?: string }) => {
       const plan = await io.withPlatform((platform) => placementSystemSecurityPlanOf(platform.control, code, { ...(opts.on ? { on: opts.on } : {}), field: '<code>' }));
@@ -92,8 +78,8 @@ export function registerPlacementCommands(program: Command, io: PlacementCliIo):
   placement
     .command('poam <code>')
     .description(`A municipality's placement alerts as an OSCAL 1.2.1 plan of action and milestones (lapses within --within-days, default ${DEFAULT_ALERT_DAYS})`)
-    .option('--on <date>', 'the day (default today)', day('--on'))
-    .option('--within-days <days>', 'how far ahead', wholeDays)
+    .option('--on <date>', 'the day (default today)', dayOption('--on'))
+    .option('--within-days <days>', 'how far ahead', withinDaysOption)
     .option('--out <file>', 'write to this file (else standard output)')
     .action(async (code: string, opts: { on?: string; withinDays?: number; out?: string }) => {
       const plan = await io.withPlatform((platform) =>

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
+import { dayOption, withinDaysOption } from '../cli-options.js';
 import { writeWhole } from '../../cli/files.js';
 import { fieldError, Problem } from '../../platform/errors.js';
 import type { Platform } from '../../platform/http/server.js';
@@ -16,7 +17,7 @@ import { DEFAULT_ALERT_DAYS, type PlacementAlert } from '../placement/alerts.js'
 import { jobRecorder, runPlacementAlertCheck } from '../placement/check.js';
 import { declareDataStoreLocation, listDataStores, type DataStoreStanding } from '../placement/data-stores.js';
 import { cellStanding, declareCellLocation, type CellStanding } from '../placement/locations.js';
-import { isDay, todayInJapan } from '../days.js';
+import { todayInJapan } from '../days.js';
 import type { Registration } from './model.js';
 import {
   addRegion,
@@ -51,20 +52,6 @@ function options(renamed: Record<string, string> = {}): FieldName {
   };
 }
 
-
-function day(flag: string) {
-  return (text: string): string => {
-    if (!isDay(text)) throw new Problem('validation_failed', [fieldError(flag, 'date', { ja: '日付（YYYY-MM-DD）で指定してください。', en: 'must be a date (YYYY-MM-DD)' })]);
-    return text;
-  };
-}
-
-function wholeDays(text: string): number {
-  if (!/^[0-9]{1,4}$/.test(text) || Number(text) > 3660) {
-    throw new Problem('validation_failed', [fieldError('--within-days', 'days', { ja: '0〜3660 の日数で指定してください。', en: 'must be a number of days from 0 to 3660' })]);
-  }
-  return Number(text);
-}
 
 const list = (text: string) => text.split(',').map((s) => s.trim()).filter(Boolean);
 
@@ -123,7 +110,7 @@ export function registerProviderCommands(program: Command, io: ProvidersCliIo): 
   providers
     .command('show <providerId>')
     .description("One provider, its services, regions and its services' registrations")
-    .option('--on <date>', 'the day statuses are for (default today)', day('--on'))
+    .option('--on <date>', 'the day statuses are for (default today)', dayOption('--on'))
     .option('--json', 'print JSON')
     .action(async (providerId: string, opts: { on?: string; json?: boolean }) => {
       const shown = await io.withPlatform(async (platform) => {
@@ -203,7 +190,7 @@ export function registerProviderCommands(program: Command, io: ProvidersCliIo): 
   providers
     .command('export')
     .description('The whole registry as an OSCAL 1.2.1 component definition, with statuses on a day (checked against the schema)')
-    .option('--on <date>', 'the day statuses are for (default today)', day('--on'))
+    .option('--on <date>', 'the day statuses are for (default today)', dayOption('--on'))
     .option('--out <file>', 'write to this file, whole or not at all (else standard output)')
     .action(async (opts: { on?: string; out?: string }) => {
       const document = await io.withPlatform((platform) => registryOscal(platform.control, opts.on ? { on: opts.on } : {}, { at: (name) => `--${name}` }));
@@ -242,7 +229,7 @@ export function registerProviderCommands(program: Command, io: ProvidersCliIo): 
   registration
     .command('list')
     .description('Registrations with their validity and status on a day')
-    .option('--on <date>', 'the day (default today)', day('--on'))
+    .option('--on <date>', 'the day (default today)', dayOption('--on'))
     .option('--service <id>', 'only this service')
     .option('--json', 'print JSON')
     .action(async (opts: { on?: string; service?: string; json?: boolean }) => {
@@ -373,7 +360,7 @@ export function registerProviderCommands(program: Command, io: ProvidersCliIo): 
   cellLocation
     .command('show <cellId>')
     .description("A cell's location, and whether a municipality may be placed on it")
-    .option('--on <date>', 'the day (default today)', day('--on'))
+    .option('--on <date>', 'the day (default today)', dayOption('--on'))
     .option('--json', 'print JSON')
     .action(async (cellId: string, opts: { on?: string; json?: boolean }) => {
       const standing = await io.withPlatform((platform) => cellStanding(platform.control, cellId, opts.on ? { on: opts.on } : {}));
@@ -422,8 +409,8 @@ export function registerProviderCommands(program: Command, io: ProvidersCliIo): 
   providers
     .command('alerts')
     .description(`Run the placement check: placements whose cell lapsed or lapses within --within-days (default ${DEFAULT_ALERT_DAYS}), each recorded in the audit log`)
-    .option('--on <date>', 'the day of the check (default today)', day('--on'))
-    .option('--within-days <days>', 'how far ahead', wholeDays)
+    .option('--on <date>', 'the day of the check (default today)', dayOption('--on'))
+    .option('--within-days <days>', 'how far ahead', withinDaysOption)
     .option('--json', 'print JSON')
     .action(async (opts: { on?: string; withinDays?: number; json?: boolean }) => {
       const runId = randomUUID();
