@@ -10,6 +10,7 @@
  * `assessment_findings_recorded`, `certification_decided`, the last one also
  * when refused for separation of duties).
  */
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { findAccount } from '../../identity/accounts.js';
 import type { App, Platform } from '../../platform/http/server.js';
@@ -107,6 +108,15 @@ export function assessmentRoutes(app: App, platform: Platform): void {
     return (await findAccount(control, accountId))?.loginName ?? accountId;
   };
 
+  const findingsRecorded = (request: FastifyRequest, serviceId: string, items: readonly { id: string }[]) =>
+    recordAction(platform, request, 'assessment_findings_recorded', {
+      municipality: null,
+      records: [
+        { resource: 'assessment_findings', ids: items.map((f) => f.id) },
+        { resource: 'provider_services', ids: [serviceId] },
+      ],
+    });
+
   app.post(
     '/v1/providers/services/:serviceId/component-definitions',
     {
@@ -184,13 +194,7 @@ export function assessmentRoutes(app: App, platform: Platform): void {
         request.body.findings.map((f) => ({ ...f, assessor })),
         by(request),
       );
-      await recordAction(platform, request, 'assessment_findings_recorded', {
-        municipality: null,
-        records: [
-          { resource: 'assessment_findings', ids: items.map((f) => f.id) },
-          { resource: 'provider_services', ids: [request.params.serviceId] },
-        ],
-      });
+      await findingsRecorded(request, request.params.serviceId, items);
       return reply.status(201).send({ items });
     },
   );
@@ -214,13 +218,7 @@ export function assessmentRoutes(app: App, platform: Platform): void {
     },
     async (request, reply) => {
       const items = await recordAssessmentResultsFindings(control, request.params.serviceId, request.body, await assessorOf(request), by(request));
-      await recordAction(platform, request, 'assessment_findings_recorded', {
-        municipality: null,
-        records: [
-          { resource: 'assessment_findings', ids: items.map((f) => f.id) },
-          { resource: 'provider_services', ids: [request.params.serviceId] },
-        ],
-      });
+      await findingsRecorded(request, request.params.serviceId, items);
       return reply.status(201).send({ items });
     },
   );

@@ -10,7 +10,7 @@ import type pg from 'pg';
 import { fieldError, Problem, type FieldError } from '../../platform/errors.js';
 import type { RegionFacts, ServiceModel } from '../registry/model.js';
 import type { FieldName } from '../registry/service.js';
-import type { Db } from '../registry/store.js';
+import { PLACE_COLUMNS, PLACE_JOINS, placeOf, type Db, type PlaceRow } from '../registry/store.js';
 import { serviceAndRegionOf } from './locations.js';
 import { regionInJapan } from './policy.js';
 
@@ -42,43 +42,17 @@ export const dataStoreField: FieldName = (name) => (name === 'storeId' ? 'params
 
 /** The latest declaration of every store (or of those named): the control database first, then backups by id. */
 export async function dataStoreLocations(db: Db, storeIds?: readonly string[]): Promise<DataStoreLocation[]> {
-  const { rows } = await db.query<{
-    store_id: string;
-    kind: DataStoreKind;
-    declared_at: Date;
-    provider_id: string;
-    provider_name: string;
-    service_id: string;
-    service_name: string;
-    model: ServiceModel;
-    region_id: string;
-    code: string;
-    region_name: string;
-    country: string;
-    jurisdiction: string;
-    locations: string[];
-  }>(
+  const { rows } = await db.query<PlaceRow & { store_id: string; kind: DataStoreKind }>(
     `SELECT * FROM (
-       SELECT DISTINCT ON (l.store_id) l.store_id, l.kind, l.declared_at, p.id AS provider_id, p.name AS provider_name,
-              s.id AS service_id, s.name AS service_name, s.model,
-              r.id AS region_id, r.code, r.name AS region_name, r.country, r.jurisdiction, r.locations
+       SELECT DISTINCT ON (l.store_id) l.store_id, l.kind, ${PLACE_COLUMNS}
          FROM control.data_store_locations l
-         JOIN control.providers p ON p.id = l.provider_id
-         JOIN control.provider_services s ON s.id = l.service_id
-         JOIN control.provider_regions r ON r.id = l.region_id
+         ${PLACE_JOINS}
         WHERE ($1::text[] IS NULL OR l.store_id = ANY ($1))
         ORDER BY l.store_id, l.seq DESC) latest
       ORDER BY kind = 'control' DESC, store_id`,
     [storeIds ?? null],
   );
-  return rows.map((r) => ({
-    storeId: r.store_id,
-    kind: r.kind,
-    provider: { id: r.provider_id, name: r.provider_name },
-    service: { id: r.service_id, name: r.service_name, model: r.model },
-    region: { id: r.region_id, providerId: r.provider_id, code: r.code, name: r.region_name, country: r.country, jurisdiction: r.jurisdiction, locations: r.locations },
-    declaredAt: r.declared_at.toISOString(),
-  }));
+  return rows.map((r) => ({ storeId: r.store_id, kind: r.kind, ...placeOf(r) }));
 }
 
 const standingOf = (l: DataStoreLocation): DataStoreStanding => ({ ...l, inJapan: regionInJapan(l.region) });

@@ -302,54 +302,51 @@ export async function insertCellLocation(db: Db, l: { cellId: string; providerId
   ]);
 }
 
+/** A declaration's provider, service and region, as the location queries below select them. */
+export interface PlaceRow {
+  declared_at: Date;
+  provider_id: string;
+  provider_name: string;
+  service_id: string;
+  service_name: string;
+  model: ServiceModel;
+  region_id: string;
+  code: string;
+  region_name: string;
+  country: string;
+  jurisdiction: string;
+  locations: string[];
+}
+
+/** The columns of a PlaceRow, from a declaration table aliased `l` joined as PLACE_JOINS does. */
+export const PLACE_COLUMNS = `l.declared_at, p.id AS provider_id, p.name AS provider_name,
+            s.id AS service_id, s.name AS service_name, s.model,
+            r.id AS region_id, r.code, r.name AS region_name, r.country, r.jurisdiction, r.locations`;
+export const PLACE_JOINS = `JOIN control.providers p ON p.id = l.provider_id
+       JOIN control.provider_services s ON s.id = l.service_id
+       JOIN control.provider_regions r ON r.id = l.region_id`;
+
+/** Where a declaration says something runs: its provider, service and region, and when it was declared. */
+export function placeOf(r: PlaceRow): Omit<CellLocation, 'cellId'> {
+  return {
+    provider: { id: r.provider_id, name: r.provider_name },
+    service: { id: r.service_id, name: r.service_name, model: r.model },
+    region: { id: r.region_id, providerId: r.provider_id, code: r.code, name: r.region_name, country: r.country, jurisdiction: r.jurisdiction, locations: r.locations },
+    declaredAt: iso(r.declared_at),
+  };
+}
+
 /** The declared location of each cell asked for (all cells when none are named); cells never declared are absent. */
 export async function cellLocations(db: Db, cellIds?: readonly string[]): Promise<Map<string, CellLocation>> {
-  const { rows } = await db.query<{
-    cell_id: string;
-    declared_at: Date;
-    provider_id: string;
-    provider_name: string;
-    service_id: string;
-    service_name: string;
-    model: ServiceModel;
-    region_id: string;
-    code: string;
-    region_name: string;
-    country: string;
-    jurisdiction: string;
-    locations: string[];
-  }>(
-    `SELECT DISTINCT ON (l.cell_id) l.cell_id, l.declared_at, p.id AS provider_id, p.name AS provider_name,
-            s.id AS service_id, s.name AS service_name, s.model,
-            r.id AS region_id, r.code, r.name AS region_name, r.country, r.jurisdiction, r.locations
+  const { rows } = await db.query<PlaceRow & { cell_id: string }>(
+    `SELECT DISTINCT ON (l.cell_id) l.cell_id, ${PLACE_COLUMNS}
        FROM control.cell_locations l
-       JOIN control.providers p ON p.id = l.provider_id
-       JOIN control.provider_services s ON s.id = l.service_id
-       JOIN control.provider_regions r ON r.id = l.region_id
+       ${PLACE_JOINS}
       WHERE ($1::text[] IS NULL OR l.cell_id = ANY ($1))
       ORDER BY l.cell_id, l.seq DESC`,
     [cellIds ?? null],
   );
-  return new Map(
-    rows.map((r) => [
-      r.cell_id,
-      {
-        cellId: r.cell_id,
-        provider: { id: r.provider_id, name: r.provider_name },
-        service: { id: r.service_id, name: r.service_name, model: r.model },
-        region: {
-          id: r.region_id,
-          providerId: r.provider_id,
-          code: r.code,
-          name: r.region_name,
-          country: r.country,
-          jurisdiction: r.jurisdiction,
-          locations: r.locations,
-        },
-        declaredAt: iso(r.declared_at),
-      },
-    ]),
-  );
+  return new Map(rows.map((r) => [r.cell_id, { cellId: r.cell_id, ...placeOf(r) }]));
 }
 
 // --- certifications (facts for the policy; writing and listing: certifications.ts) ---
