@@ -12,7 +12,7 @@ import { OscalInvalid, validateOscal, type OscalModel } from '../oscal/validate.
 import { fromOscalCatalog, profileIds, toOscalCatalog, toOscalProfile } from './oscal-catalog.js';
 import { DATA_CLASSES, isDataClass } from './profiles.js';
 import { CATALOG_VERSION, REQUIREMENTS } from './requirements.js';
-import { CATALOG_PATH } from './routes.js';
+import { CATALOG_PATH } from './published.js';
 
 const MODELS: readonly OscalModel[] = ['catalog', 'profile', 'component-definition', 'assessment-plan', 'assessment-results'];
 

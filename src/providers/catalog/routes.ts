@@ -12,13 +12,12 @@ import { oscalProblem } from '../oscal/problems.js';
 import { OSCAL_MODELS, OscalInvalid, validateOscal, type OscalModel } from '../oscal/validate.js';
 import { fromOscalCatalog, profileIds, toOscalCatalog, toOscalProfile } from './oscal-catalog.js';
 import { DATA_CLASS_INFO, DATA_CLASSES, isDataClass, profileRequirementIds } from './profiles.js';
+import { CATALOG_PATH } from './published.js';
 import { CATALOG_VERSION, REQUIREMENT_GROUPS, REQUIREMENTS } from './requirements.js';
 
 const TAGS = ['requirements'];
 /** An OSCAL document of the whole catalog is about 200 KB; component definitions and results with long prose can be larger. */
 export const OSCAL_BODY_LIMIT = 1024 * 1024;
-/** Where the catalog is published, as profiles name it in their import href. */
-export const CATALOG_PATH = '/v1/requirements/catalog';
 
 const Text = Type.Object({ ja: Type.String(), en: Type.String() });
 

@@ -12,7 +12,7 @@ import { requireOrganization } from '../../organizations/store.js';
 import { latestComponentDefinitions } from '../assessment/store.js';
 import { profileRequirementIds } from '../catalog/profiles.js';
 import { REQUIREMENTS } from '../catalog/requirements.js';
-import { CATALOG_PATH } from '../catalog/routes.js';
+import { profilePath } from '../catalog/published.js';
 import { todayInJapan } from '../days.js';
 import { OscalInvalid, validateOscal } from '../oscal/validate.js';
 import { certificationsOf } from '../registry/service.js';
@@ -23,11 +23,6 @@ import type { SystemParties } from './oscal-system.js';
 import { placementPoam, type PoamDocument } from './oscal-poam.js';
 import { placementSystemSecurityPlan, type SystemSecurityPlanDocument } from './oscal-ssp.js';
 import { municipalityDataClass } from './policy.js';
-
-/** Where a data class's profile is published: the plan's import-profile href. */
-export function profileHref(dataClass: string): string {
-  return `${CATALOG_PATH.replace(/\/catalog$/, '')}/profiles/${dataClass}`;
-}
 
 interface Placed {
   municipality: { code: string; name: string };
@@ -93,7 +88,7 @@ export async function placementSystemSecurityPlanOf(
     parties: await partiesOf(control, placed, cell.location.provider.id),
     dataClass: placed.dataClass,
     requirements: profileRequirementIds(placed.dataClass).map((id) => ({ id, title: REQUIREMENTS.find((r) => r.id === id)!.title.en })),
-    profileHref: profileHref(placed.dataClass),
+    profileHref: profilePath(placed.dataClass),
     cell,
     placedOn: todayInJapan(new Date(placed.placedAt)),
     componentDefinition: definition ? { version: definition.version, claims: definition.claims } : null,

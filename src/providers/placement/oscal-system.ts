@@ -5,6 +5,7 @@
  * (local government code), and the parties concerned. Pure.
  */
 import { derivedUuid, oscalString } from '../assessment/oscal-common.js';
+import { CORPORATE_NUMBER_SCHEME } from '../registry/corporate-number.js';
 import { prefectureName } from '../registry/places.js';
 import type { CellLocation } from '../registry/model.js';
 
@@ -18,8 +19,6 @@ type Json = Record<string, unknown>;
  */
 export const LOCAL_GOVERNMENT_CODE_SCHEME = 'https://www.soumu.go.jp/denshijiti/code.html';
 
-/** The scheme of a corporation's 法人番号 (National Tax Agency's corporate number site). */
-export const CORPORATE_NUMBER_SCHEME = 'https://www.houjin-bangou.nta.go.jp/';
 
 export function systemId(municipalityCode: string): { 'identifier-type': string; id: string } {
   return { 'identifier-type': LOCAL_GOVERNMENT_CODE_SCHEME, id: municipalityCode };

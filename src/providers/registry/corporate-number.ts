@@ -1,4 +1,10 @@
 /**
+ * The identifier scheme of a 法人番号 where a document names one (an OSCAL
+ * party's external id): the National Tax Agency's corporate number site.
+ */
+export const CORPORATE_NUMBER_SCHEME = 'https://www.houjin-bangou.nta.go.jp/';
+
+/**
  * 法人番号 (corporate number, 国税庁): 13 digits, a check digit followed by a
  * 12-digit base. Check digit = 9 − (Σ Pn × Qn mod 9), where Pn is the base's
  * n-th digit counted from the right and Qn is 1 for odd n and 2 for even n

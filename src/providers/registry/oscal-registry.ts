@@ -25,23 +25,22 @@
  * the document's own UUID is derived from its content, so it changes exactly
  * when the content does.
  */
+import { CATALOG_PATH } from '../catalog/published.js';
 import { certificationOn } from '../placement/policy.js';
 import { contentUuid } from '../oscal/uuid.js';
 import { derivedUuid, OSCAL_VERSION, type OscalProp, oscalString, PROP, prop, TOKEN_PATTERN } from '../assessment/oscal-common.js';
 import { isDateTime, isDay } from '../days.js';
 import { DATA_CLASSES } from './data-class.js';
 import type { CertificationFacts, JointProposal, Provider, Region, Registration, Service } from './model.js';
+import { CORPORATE_NUMBER_SCHEME } from './corporate-number.js';
 import { JAPAN, prefectureName } from './places.js';
 import { serviceRegistrationOn } from './registration.js';
 
 type Json = Record<string, unknown>;
 export type RegistryComponentDefinition = { 'component-definition': Json };
 
-/** The scheme of a party's 法人番号 (external-ids): the National Tax Agency's corporate number site. */
-export const CORPORATE_NUMBER_SCHEME = 'https://www.houjin-bangou.nta.go.jp/';
+export { CORPORATE_NUMBER_SCHEME };
 
-/** Where the requirements catalog is published (the catalog routes' CATALOG_PATH): the source of a joint proposal's assignments. */
-export const REQUIREMENTS_CATALOG_SOURCE = '/v1/requirements/catalog';
 
 /** The role every provider's party plays, and that each component's responsible-roles names. */
 export const PROVIDER_ROLE = 'provider';
@@ -296,7 +295,7 @@ export function registryComponentDefinition(input: RegistryOscalInput): Registry
       capability['control-implementations'] = [
         {
           uuid: derivedUuid('registry', 'capability-control-implementation', p.id),
-          source: REQUIREMENTS_CATALOG_SOURCE,
+          source: CATALOG_PATH,
           description: `Whose service meets which requirement in ${oscalString(p.name)}.`,
           'implemented-requirements': assignments.map((a) => {
             const providerId = serviceById.get(a.serviceId)!.providerId;
