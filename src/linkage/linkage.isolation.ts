@@ -64,6 +64,7 @@ export const linkageIsolation: IsolationCase<SubscriptionRecord> = {
     { method: 'GET', url: `/v1/linkage/subscriptions/${id}/delivery` },
     { method: 'GET', url: `/v1/linkage/subscriptions/${id}/dead-letters?all=true` },
     { method: 'POST', url: `/v1/linkage/subscriptions/${id}/dead-letters/replay`, body: {} },
+    { method: 'POST', url: `/v1/linkage/subscriptions/${id}/webhook-secret` },
     { method: 'POST', url: `/v1/linkage/subscriptions/${id}/revocation` },
   ],
   searches: () => [

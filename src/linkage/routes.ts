@@ -17,7 +17,7 @@ import { EVENT_TYPES, eventType, TOPICS } from './catalogue.js';
 import { checkTerms, ENTITLEMENTS, RESIDENT_FIELDS, RESIDENT_FIELD_NAMES, SUBSCRIBING_OPERATIONS, type ResidentField, type TermsProblem } from './entitlements.js';
 import { consumersSubscription, readFeed } from './feed.js';
 import { openDailyFile } from './daily-files.js';
-import { WEBHOOK_SECRET } from './webhooks.js';
+import { WEBHOOK_PREVIOUS_SECRET, WEBHOOK_SECRET } from './webhooks.js';
 import { requestMoveOutRecord } from './moves.js';
 import { ResidentSchema } from '../resident-register/schemas.js';
 import { formatPosition, parsePosition } from './feed-position.js';
@@ -26,8 +26,10 @@ import {
   insertSubscription,
   listDays,
   listSubscriptions,
+  lockWebhookSecretSealed,
   requestReplay,
   revokeSubscription,
+  rotateWebhookSecret,
   startWebhookAtFeedEnd,
   waitingDeadLetters,
   subscriptionById,
@@ -79,6 +81,16 @@ const SubscriptionBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/**
+ * How long the secret a rotation replaced still signs deliveries (next to the new one): long enough
+ * for a receiving system to deploy the new secret, through its own change process, without
+ * refusing a single delivery meanwhile; short enough that a leaked secret stops working soon.
+ */
+export const PREVIOUS_SECRET_VALID_MS = 24 * 60 * 60 * 1000;
+
+/** A new webhook signing secret (its text is the HMAC key). */
+const newWebhookSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
 
 /** Why a webhook URL is refused, if it is. Pure. */
 export function webhookUrlProblem(text: string): string | null {
@@ -191,7 +203,7 @@ export function linkageRoutes(app: App, platform: Platform): void {
       }
       if (errors.length > 0) throw new Problem('subscription_rejected', errors);
       // The webhook's signing secret (its text is the HMAC key): shown once, in this answer; kept sealed under the municipality's keys.
-      const secret = body.webhook ? `whsec_${randomBytes(32).toString('base64url')}` : null;
+      const secret = body.webhook ? newWebhookSecret() : null;
       const id = randomUUID();
       const keys = secret ? await platform.keys.forMunicipality(tenant.municipalityCode) : null;
       const webhook = body.webhook && secret && keys ? { url: body.webhook.url, secretSealed: await keys.seal(WEBHOOK_SECRET.field(id), secret) } : undefined;
@@ -267,6 +279,55 @@ export function linkageRoutes(app: App, platform: Platform): void {
         await recordAction(platform, request, 'subscription_revoked', { records: [{ resource: 'linkage_subscriptions', ids: [sub.id] }] });
         return (await subscriptionById(db, sub.id))!;
       });
+    },
+  );
+
+  app.post(
+    '/v1/linkage/subscriptions/:id/webhook-secret',
+    {
+      config: { access: { roles: ['municipal_admin'], tenant: true } },
+      schema: {
+        tags: ['linkage'],
+        summary:
+          "Rotate a webhook subscription's signing secret: the new one is shown only now; the one it replaces still signs every delivery, next to the new one, for 24 hours",
+        params: Type.Object({ id: Uuid }),
+        response: {
+          200: Type.Intersect([
+            SubscriptionSchema,
+            Type.Object({
+              webhookSecret: Type.String({ description: 'The new signing secret (whsec_…; its text is the HMAC-SHA256 key): shown only now' }),
+              previousSecretValidUntil: Type.String({ description: 'Until when the replaced secret signs too (a second v1 in municloud-signature)' }),
+            }),
+          ]),
+        },
+      },
+    },
+    async (request, reply) => {
+      const tenant = tenantOf(request);
+      const keys = await platform.keys.forMunicipality(tenant.municipalityCode);
+      const secret = newWebhookSecret();
+      const answer = await tenant.run(async (db) => {
+        // The row is locked first: two rotations at once go one after the other, and the second keeps the first's secret as the previous one.
+        const currentSealed = await lockWebhookSecretSealed(db, request.params.id);
+        const sub = await subscriptionById(db, request.params.id);
+        if (!sub) throw new Problem('not_found');
+        if (sub.revokedAt) throw new Problem('subscription_revoked');
+        if (sub.delivery !== 'webhook' || !currentSealed) throw new Problem('subscription_not_webhook');
+        // The replaced secret is sealed again under its own column (the column is part of what the seal authenticates).
+        const previous = await keys.open(WEBHOOK_SECRET.field(sub.id), currentSealed);
+        let previousSealed: Buffer;
+        try {
+          previousSealed = await keys.seal(WEBHOOK_PREVIOUS_SECRET.field(sub.id), previous);
+        } finally {
+          previous.fill(0);
+        }
+        const previousUntil = new Date(Date.now() + PREVIOUS_SECRET_VALID_MS);
+        const rotated = await rotateWebhookSecret(db, sub.id, { currentSealed: await keys.seal(WEBHOOK_SECRET.field(sub.id), secret), previousSealed, previousUntil });
+        if (!rotated) throw new Problem('subscription_revoked');
+        await recordAction(platform, request, 'webhook_secret_rotated', { records: [{ resource: 'linkage_subscriptions', ids: [sub.id] }] });
+        return { ...sub, webhookSecret: secret, previousSecretValidUntil: previousUntil.toISOString() };
+      });
+      return reply.header('cache-control', 'no-store').send(answer);
     },
   );
 

@@ -223,9 +223,40 @@ export async function webhookState(db: pg.ClientBase, subscriptionId: string): P
   return rows[0] ? stateFrom(rows[0]) : null;
 }
 
-export async function webhookSecretSealed(db: pg.ClientBase, subscriptionId: string): Promise<Buffer | null> {
-  const { rows } = await db.query<{ s: Buffer | null }>('SELECT webhook_secret_sealed AS s FROM cell.linkage_subscriptions WHERE id = $1', [subscriptionId]);
+/** The sealed secrets that sign a delivery at `at`: the current one, and the one it replaced while that still signs (cell migration 0019). */
+export async function webhookSigningSecretsSealed(db: pg.ClientBase, subscriptionId: string, at: Date): Promise<{ current: Buffer; previous: Buffer | null } | null> {
+  const { rows } = await db.query<{ current: Buffer | null; previous: Buffer | null }>(
+    `SELECT webhook_secret_sealed AS current, CASE WHEN webhook_previous_secret_until > $2 THEN webhook_previous_secret_sealed END AS previous
+       FROM cell.linkage_subscriptions WHERE id = $1`,
+    [subscriptionId, at],
+  );
+  const r = rows[0];
+  return r?.current ? { current: r.current, previous: r.previous } : null;
+}
+
+/** A webhook subscription's current sealed secret, its row locked until the transaction ends (two rotations at once go one after the other). */
+export async function lockWebhookSecretSealed(db: pg.ClientBase, subscriptionId: string): Promise<Buffer | null> {
+  const { rows } = await db.query<{ s: Buffer | null }>('SELECT webhook_secret_sealed AS s FROM cell.linkage_subscriptions WHERE id = $1 FOR UPDATE', [subscriptionId]);
   return rows[0]?.s ?? null;
+}
+
+/**
+ * Replaces a live webhook subscription's secret; the secret it replaces (sealed again by the
+ * caller under its own column) signs too until `previousUntil`. Only one previous secret is kept:
+ * a second rotation drops the one before. False when the subscription is not live or not a webhook.
+ */
+export async function rotateWebhookSecret(
+  db: pg.ClientBase,
+  subscriptionId: string,
+  r: { currentSealed: Buffer; previousSealed: Buffer; previousUntil: Date },
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE cell.linkage_subscriptions
+        SET webhook_secret_sealed = $2, webhook_previous_secret_sealed = $3, webhook_previous_secret_until = $4
+      WHERE id = $1 AND delivery = 'webhook' AND revoked_at IS NULL`,
+    [subscriptionId, r.currentSealed, r.previousSealed, r.previousUntil],
+  );
+  return rowCount === 1;
 }
 
 /** A new webhook subscription that starts after the last event already final (events still being written come after it). */

@@ -45,12 +45,14 @@ import {
   residentsHeldBack,
   retryWebhookLater,
   settleReplay,
-  webhookSecretSealed,
+  webhookSigningSecretsSealed,
   type StoredEvent,
   type WebhookState,
 } from './store.js';
 
 export const WEBHOOK_SECRET = ENCRYPTED_COLUMNS.register({ table: 'cell.linkage_subscriptions', column: 'webhook_secret_sealed' });
+/** The secret a rotation replaced, sealed again under its own column (the column is in the associated data), while it still signs. */
+export const WEBHOOK_PREVIOUS_SECRET = ENCRYPTED_COLUMNS.register({ table: 'cell.linkage_subscriptions', column: 'webhook_previous_secret_sealed' });
 
 /** The advisory-lock class of webhook subscriptions (the other key is a hash of the subscription's id). */
 const SUBSCRIPTION_LOCK_CLASS = 4_813;
@@ -181,12 +183,15 @@ const residentIdsOf = (e: StoredEvent) => (e.payload.residentIds as string[] | u
 async function attempt(platform: Platform, municipalityCode: string, state: WebhookState, event: StoredEvent, timeoutMs: number, now: () => Date): Promise<DeliveryOutcome> {
   const sub = state.subscription;
   const pool = await platform.cells.poolFor(municipalityCode);
-  const { body, secret } = await inTenantTransaction(pool, municipalityCode, async (db) => {
+  const { body, secrets } = await inTenantTransaction(pool, municipalityCode, async (db) => {
     const [delivered] = await deliveredEvents(db, platform, municipalityCode, sub, [event]);
-    const sealed = await webhookSecretSealed(db, sub.id);
+    const sealed = await webhookSigningSecretsSealed(db, sub.id, now());
     if (!sealed) throw new Error('webhook subscription without a secret');
     const keys = await platform.keys.forMunicipality(municipalityCode);
-    return { body: JSON.stringify(delivered), secret: await keys.open(WEBHOOK_SECRET.field(sub.id), sealed) };
+    // The current secret first; the one a rotation replaced also signs until its time is up (a receiver may not have the new one yet).
+    const secrets = [await keys.open(WEBHOOK_SECRET.field(sub.id), sealed.current)];
+    if (sealed.previous) secrets.push(await keys.open(WEBHOOK_PREVIOUS_SECRET.field(sub.id), sealed.previous));
+    return { body: JSON.stringify(delivered), secrets };
   });
   const url = new URL(sub.webhookUrl!);
   let address: string;
@@ -216,7 +221,7 @@ async function attempt(platform: Platform, municipalityCode: string, state: Webh
     'content-type': 'application/json',
     'municloud-event-id': event.id,
     'municloud-subscription-id': sub.id,
-    [SIGNATURE_HEADER]: signDelivery(secret, timestamp, body),
+    [SIGNATURE_HEADER]: signDelivery(secrets, timestamp, body),
   }, timeoutMs);
 }
 

@@ -256,6 +256,11 @@ export const PROBLEMS = {
     en: 'The income records were refused: correct the items named (none of the batch was stored).',
   },
   subscription_revoked: { status: 410, ja: 'この連携の購読は取り消されています。', en: 'This subscription has been revoked.' },
+  subscription_not_webhook: {
+    status: 409,
+    ja: 'この連携の購読はプル型（フィードの取得）で、Webhook の署名鍵がありません。',
+    en: 'This subscription is delivered by pull (its feed is read): it has no webhook signing secret.',
+  },
   daily_file_unavailable: {
     status: 404,
     ja: 'この日の連携ファイルはありません。日の締め（日本時間の午前0時過ぎ）がまだか、ファイルの提供開始前の日です。',

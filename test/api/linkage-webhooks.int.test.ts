@@ -9,10 +9,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeliveryPolicy } from '../../src/linkage/delivery-policy.js';
-import { verifyDelivery } from '../../src/linkage/webhook-signature.js';
+import { signDelivery, verifyDelivery } from '../../src/linkage/webhook-signature.js';
 import { deliverDueWebhooks } from '../../src/linkage/webhooks.js';
 import { CHIYODA, newSession, placeInMyNumberZone, SAPPORO, YOKOHAMA, type Reply, type Session } from '../support/api.js';
-import { createTestPlatform, type TestPlatform } from '../support/platform.js';
+import { adminQuery, createTestPlatform, type TestPlatform } from '../support/platform.js';
 import { HOME, person, readAuditEntries, SAPPORO_ADDRESS } from '../support/register.js';
 
 const FAST: DeliveryPolicy = { firstDelayMs: 1, maxDelayMs: 5, maxAttempts: 3, maxRefusedAttempts: 2, timeoutMs: 300 };
@@ -258,5 +258,122 @@ describe('webhook delivery', () => {
       expect(res.body.errors).toContainEqual(expect.objectContaining({ field: 'body/webhook/url', rule }));
     }
     expect((await admin.call('POST', '/v1/linkage/subscriptions', { ...base, webhook: { url: 'https://nhi.example.lg.jp/hook' } })).status).toBe(201);
+  });
+});
+
+describe('rotating the signing secret', () => {
+  const DAY_MS = 24 * 60 * 60 * 1000;
+  const rotate = async (code: string, id: string) => (await staffOf(code)).admin.call('POST', `/v1/linkage/subscriptions/${id}/webhook-secret`);
+  const nowSeconds = () => Math.floor(Date.now() / 1000);
+  const rotations = async (id: string) =>
+    (await readAuditEntries<{ kind: string; municipality: string; outcome: { result: string }; records: { resource: string; ids: string[] }[] }>(tp)).filter(
+      (e) => e.kind === 'webhook_secret_rotated' && e.records.some((x) => x.resource === 'linkage_subscriptions' && x.ids.includes(id)),
+    );
+
+  it('signs with the new and the old secret for 24 hours, then with the new alone; the position is kept and the new secret shown once', async () => {
+    const r = await receiver();
+    const sub = await webhookSubscription(CHIYODA, r.url, []);
+    const { admin } = await staffOf(CHIYODA);
+    const before = await moveIn(CHIYODA);
+    await passUntil(() => r.ids().includes(before.body.change.id));
+    const deliveryBefore = await status(CHIYODA, sub.id);
+    const shownBefore = (await admin.call('GET', `/v1/linkage/subscriptions/${sub.id}`)).body;
+
+    const asked = Date.now();
+    const rotated = await rotate(CHIYODA, sub.id);
+    expect(rotated.status, JSON.stringify(rotated.body)).toBe(200);
+    const secret: string = rotated.body.webhookSecret;
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+    expect(secret).not.toBe(sub.secret);
+    expect(rotated.headers['cache-control']).toBe('no-store');
+    const until = Date.parse(rotated.body.previousSecretValidUntil);
+    expect(until).toBeGreaterThanOrEqual(asked + DAY_MS - 1000);
+    expect(until).toBeLessThanOrEqual(Date.now() + DAY_MS + 1000);
+    // The answer is the subscription as it was, with the new secret; nothing else about it changed.
+    const { webhookSecret: _s, previousSecretValidUntil: _u, ...rest } = rotated.body;
+    expect(rest).toEqual(shownBefore);
+    const shown = await admin.call('GET', `/v1/linkage/subscriptions/${sub.id}`);
+    expect(shown.body).toEqual(shownBefore);
+    const listed = await admin.call('GET', '/v1/linkage/subscriptions?limit=1000');
+    for (const text of [JSON.stringify(shown.body), JSON.stringify(listed.body)]) {
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain(sub.secret);
+    }
+    expect(await status(CHIYODA, sub.id)).toEqual(deliveryBefore);
+
+    // Audited, naming the subscription (and never the secret).
+    const entries = await rotations(sub.id);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ municipality: CHIYODA, outcome: { result: 'success' } });
+    expect(JSON.stringify(entries)).not.toContain(secret);
+
+    // Within the window: the next event (and only it: nothing lost, nothing sent again) carries both signatures, the new first.
+    const within = await moveIn(CHIYODA);
+    await passUntil(() => r.ids().includes(within.body.change.id));
+    expect(r.ids()).toEqual([before.body.change.id, within.body.change.id]);
+    const both = r.received.at(-1)!;
+    expect(both.signature).toMatch(/^t=[0-9]+,v1=[0-9a-f]{64},v1=[0-9a-f]{64}$/);
+    const t = Number(both.signature.slice(2, both.signature.indexOf(',')));
+    expect(both.signature).toBe(signDelivery([Buffer.from(secret), Buffer.from(sub.secret)], t, both.body));
+    expect(verifyDelivery(Buffer.from(secret), both.signature, both.body, nowSeconds())).toBe(true);
+    expect(verifyDelivery(Buffer.from(sub.secret), both.signature, both.body, nowSeconds())).toBe(true);
+    expect(verifyDelivery(Buffer.from('whsec_someone-else'), both.signature, both.body, nowSeconds())).toBe(false);
+    expect((await status(CHIYODA, sub.id)).delivered).toBe(deliveryBefore.delivered + 1);
+
+    // After the window (its end moved into the past): the new secret alone.
+    await adminQuery(tp, 'cell-a', `UPDATE cell.linkage_subscriptions SET webhook_previous_secret_until = now() - interval '1 second' WHERE id = $1`, [sub.id]);
+    const after = await moveIn(CHIYODA);
+    await passUntil(() => r.ids().includes(after.body.change.id));
+    const alone = r.received.at(-1)!;
+    expect(alone.signature).toMatch(/^t=[0-9]+,v1=[0-9a-f]{64}$/);
+    expect(verifyDelivery(Buffer.from(secret), alone.signature, alone.body, nowSeconds())).toBe(true);
+    expect(verifyDelivery(Buffer.from(sub.secret), alone.signature, alone.body, nowSeconds())).toBe(false);
+    expect(r.ids()).toEqual([before.body.change.id, within.body.change.id, after.body.change.id]);
+  });
+
+  it('keeps one previous secret: a second rotation within the window replaces it with the secret it rotates out', async () => {
+    const r = await receiver();
+    const sub = await webhookSubscription(CHIYODA, r.url, []);
+    const second = (await rotate(CHIYODA, sub.id)).body.webhookSecret as string;
+    const third = (await rotate(CHIYODA, sub.id)).body.webhookSecret as string;
+    expect(new Set([sub.secret, second, third]).size).toBe(3);
+    expect(await rotations(sub.id)).toHaveLength(2);
+    const filed = await moveIn(CHIYODA);
+    await passUntil(() => r.ids().includes(filed.body.change.id));
+    const x = r.received.at(-1)!;
+    const t = Number(x.signature.slice(2, x.signature.indexOf(',')));
+    expect(x.signature).toBe(signDelivery([Buffer.from(third), Buffer.from(second)], t, x.body));
+    expect(verifyDelivery(Buffer.from(sub.secret), x.signature, x.body, nowSeconds())).toBe(false);
+  });
+
+  it("refuses a pull subscription, a revoked one, another municipality's, and anyone but its admin", async () => {
+    const { admin, clerk, consumerId } = await staffOf(CHIYODA);
+    const pull = await admin.call('POST', '/v1/linkage/subscriptions', {
+      name: '国保システム',
+      operation: 'national_health_insurance',
+      purpose: 'nhi_premium',
+      topics: ['resident_register.move_in'],
+      fields: [],
+      consumerAccountId: consumerId,
+    });
+    expect(pull.status).toBe(201);
+    const refused = await rotate(CHIYODA, pull.body.id);
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('subscription_not_webhook');
+
+    const r = await receiver();
+    const revoked = await webhookSubscription(CHIYODA, r.url, []);
+    expect((await admin.call('POST', `/v1/linkage/subscriptions/${revoked.id}/revocation`)).status).toBe(200);
+    const gone = await rotate(CHIYODA, revoked.id);
+    expect(gone.status).toBe(410);
+    expect(gone.body.code).toBe('subscription_revoked');
+
+    const live = await webhookSubscription(CHIYODA, r.url, []);
+    const foreign = await rotate(SAPPORO, live.id);
+    const missing = await rotate(SAPPORO, randomUUID());
+    expect(foreign.status).toBe(404);
+    expect({ ...foreign.body, requestId: undefined }).toEqual({ ...missing.body, requestId: undefined });
+    expect((await clerk.call('POST', `/v1/linkage/subscriptions/${live.id}/webhook-secret`)).status).toBe(403);
+    for (const id of [pull.body.id, revoked.id, live.id]) expect((await rotations(id)).filter((e) => e.outcome.result === 'success')).toEqual([]);
   });
 });

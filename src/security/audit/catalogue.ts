@@ -64,6 +64,7 @@ export const ENTRY_KINDS = {
   subscription_declared: { category: 'administration', municipality: 'required', records: 'required', ja: '連携の購読の登録（業務・利用目的・項目・受信システム）', en: 'Linkage subscription declared (operation, purpose, fields, receiving system)' },
   dead_letters_replayed: { category: 'administration', municipality: 'required', records: 'required', ja: '連携の配信不能イベントの再送指示', en: 'Linkage dead letters sent again' },
   subscription_revoked: { category: 'administration', municipality: 'required', records: 'required', ja: '連携の購読の取消', en: 'Linkage subscription revoked' },
+  webhook_secret_rotated: { category: 'administration', municipality: 'required', records: 'required', ja: '連携の Webhook 署名鍵の更新（旧鍵は24時間有効）', en: 'Linkage webhook signing secret rotated (the previous one signs for 24 hours)' },
   settings_changed: { category: 'administration', municipality: 'optional', records: 'optional', ja: '設定の変更（利用目的・ネットワーク区分・上限）', en: 'Settings changed (purposes, network zones, limits)' },
   provider_registry_changed: { category: 'administration', municipality: 'optional', records: 'required', ja: 'プロバイダ登録簿の変更（事業者・サービス・リージョン・ISMAP 登録・共同提案）', en: 'Provider registry changed (provider, service, region, registration, joint proposal)' },
   cell_location_declared: { category: 'administration', municipality: 'optional', records: 'required', ja: 'セルの所在（プロバイダ・サービス・リージョン）の宣言', en: "Cell's location declared (provider, service, region)" },
