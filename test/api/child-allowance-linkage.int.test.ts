@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyChildAllowanceEvents } from '../../src/operations/child-allowance/consumer.js';
 import { CHILD_ALLOWANCE_REQUIRED_FIELDS, CHILD_ALLOWANCE_REQUIRED_TOPICS } from '../../src/operations/child-allowance/register-events.js';
 import { call, CHIYODA, newSession, placeInMyNumberZone, SAPPORO, type Reply, type Session } from '../support/api.js';
-import { applyUntil as applyUntilDone, Filings } from '../support/fed-operations.js';
+import { applyUntil as applyUntilDone, expectFeedSettingsRules, Filings } from '../support/fed-operations.js';
 import { adminQuery, createTestPlatform, type TestPlatform } from '../support/platform.js';
 import { HOME, person, readAuditEntries, SAPPORO_ADDRESS } from '../support/register.js';
 
@@ -92,53 +92,28 @@ const changes = { jiroBirth: '', saburoBirth: '', taroOut: '', headOut: '', canc
 
 describe('child allowance settings', () => {
   it('take only a live pull subscription for child_allowance_eligibility with the fields and topics the rules need, set by the admin and audited', async () => {
-    expect((await admin.call('GET', '/v1/child-allowance/settings')).body).toEqual({ subscriptionId: null, setBy: null, setAt: null, position: null, positionUpdatedAt: null });
-
-    const nhi = await admin.call('POST', '/v1/linkage/subscriptions', {
-      name: '国保',
-      operation: 'national_health_insurance',
-      purpose: 'nhi_eligibility',
-      topics: CHILD_ALLOWANCE_REQUIRED_TOPICS,
-      fields: ['dateOfBirth', 'householdId', 'relationship', 'state'],
-      consumerAccountId: consumerId,
+    subscriptionId = await expectFeedSettingsRules({
+      path: '/v1/child-allowance/settings',
+      problemCode: 'child_allowance_subscription_unfit',
+      settingsResource: 'child_allowance_settings',
+      municipality: CHIYODA,
+      admin,
+      clerk,
+      auditor,
+      subscribe,
+      auditEntries: () => readAuditEntries(tp),
+      wrongPurpose: () =>
+        admin.call('POST', '/v1/linkage/subscriptions', {
+          name: '国保',
+          operation: 'national_health_insurance',
+          purpose: 'nhi_eligibility',
+          topics: CHILD_ALLOWANCE_REQUIRED_TOPICS,
+          fields: ['dateOfBirth', 'householdId', 'relationship', 'state'],
+          consumerAccountId: consumerId,
+        }),
+      fewFields: { fields: ['dateOfBirth', 'householdId', 'state'] },
+      fewTopics: { topics: CHILD_ALLOWANCE_REQUIRED_TOPICS.filter((t) => t !== 'resident_register.household_change') },
     });
-    const fewFields = await subscribe({ fields: ['dateOfBirth', 'householdId', 'state'] });
-    const fewTopics = await subscribe({ topics: CHILD_ALLOWANCE_REQUIRED_TOPICS.filter((t) => t !== 'resident_register.household_change') });
-    const webhook = await subscribe({ webhook: { url: 'http://127.0.0.1:9/child-allowance', startAt: 'now' } });
-    const revoked = await subscribe();
-    for (const r of [nhi, fewFields, fewTopics, webhook, revoked]) expect(r.status, JSON.stringify(r.body)).toBe(201);
-    expect((await admin.call('POST', `/v1/linkage/subscriptions/${revoked.body.id}/revocation`)).status).toBe(200);
-    // Nobody is to receive the webhook's events in this file.
-    expect((await admin.call('POST', `/v1/linkage/subscriptions/${webhook.body.id}/revocation`)).status).toBe(200);
-
-    const refused: [string, string][] = [
-      ['00000000-0000-4000-8000-000000000000', 'not_found'],
-      [nhi.body.id, 'wrong_purpose'],
-      [fewFields.body.id, 'fields_missing'],
-      [fewTopics.body.id, 'topics_missing'],
-      [webhook.body.id, 'webhook'],
-      [revoked.body.id, 'revoked'],
-    ];
-    for (const [id, rule] of refused) {
-      const res = await admin.call('PUT', '/v1/child-allowance/settings', { subscriptionId: id });
-      expect(res.status, rule).toBe(422);
-      expect(res.body.code).toBe('child_allowance_subscription_unfit');
-      expect(res.body.message.ja).toBeTruthy();
-      expect(res.body.errors).toContainEqual(expect.objectContaining({ field: 'body/subscriptionId', rule }));
-    }
-    expect((await admin.call('GET', '/v1/child-allowance/settings')).body.subscriptionId).toBeNull();
-
-    subscriptionId = (await subscribe()).body.id;
-    expect((await clerk.call('PUT', '/v1/child-allowance/settings', { subscriptionId })).status).toBe(403);
-    const set = await admin.call('PUT', '/v1/child-allowance/settings', { subscriptionId });
-    expect(set.status, JSON.stringify(set.body)).toBe(200);
-    expect(set.body).toMatchObject({ subscriptionId, setBy: await accountId(admin), position: null });
-    expect((await auditor.call('GET', '/v1/child-allowance/settings')).body.subscriptionId).toBe(subscriptionId);
-
-    const entries = await readAuditEntries<{ kind: string; municipality: string; records: { resource: string; ids: string[] }[] }>(tp);
-    expect(entries.filter((e) => e.kind === 'settings_changed' && e.municipality === CHIYODA)).toEqual([
-      expect.objectContaining({ records: [{ resource: 'child_allowance_settings', ids: [CHIYODA] }, { resource: 'linkage_subscriptions', ids: [subscriptionId] }] }),
-    ]);
   });
 });
 

@@ -14,7 +14,7 @@ import { ageOutNhiMembers } from '../../src/operations/national-health-insurance
 import { applyNhiEvents } from '../../src/operations/national-health-insurance/consumer.js';
 import { NHI_REQUIRED_FIELDS, NHI_REQUIRED_TOPICS } from '../../src/operations/national-health-insurance/register-events.js';
 import { call, CHIYODA, newSession, placeInMyNumberZone, SAPPORO, type Reply, type Session } from '../support/api.js';
-import { applyUntil as applyUntilDone, Filings } from '../support/fed-operations.js';
+import { applyUntil as applyUntilDone, expectFeedSettingsRules, Filings } from '../support/fed-operations.js';
 import { adminQuery, createTestPlatform, type TestPlatform } from '../support/platform.js';
 import { FLAGS, HOME, person, readAuditEntries, SAPPORO_ADDRESS } from '../support/register.js';
 
@@ -100,47 +100,20 @@ const ids = { head: '', wife: '', household: '', child: '', newcomer: '', return
 
 describe('NHI settings', () => {
   it('take only a live pull subscription for nhi_eligibility with the fields and topics the rules need, set by the admin and audited', async () => {
-    expect((await admin.call('GET', '/v1/nhi/settings')).body).toEqual({ subscriptionId: null, setBy: null, setAt: null, position: null, positionUpdatedAt: null });
-
-    const premium = await subscribe({ purpose: 'nhi_premium', fields: ['dateOfBirth', 'householdId', 'state', 'flags'] });
-    const fewFields = await subscribe({ fields: ['dateOfBirth', 'householdId', 'state', 'flags'] });
-    const fewTopics = await subscribe({ topics: ['resident_register.move_in', 'resident_register.birth'] });
-    const webhook = await subscribe({ webhook: { url: 'http://127.0.0.1:9/nhi', startAt: 'now' } });
-    const revoked = await subscribe();
-    for (const r of [premium, fewFields, fewTopics, webhook, revoked]) expect(r.status, JSON.stringify(r.body)).toBe(201);
-    expect((await admin.call('POST', `/v1/linkage/subscriptions/${revoked.body.id}/revocation`)).status).toBe(200);
-    // Nobody is to receive the webhook's events in this file.
-    expect((await admin.call('POST', `/v1/linkage/subscriptions/${webhook.body.id}/revocation`)).status).toBe(200);
-
-    const refused: [string, string][] = [
-      ['00000000-0000-4000-8000-000000000000', 'not_found'],
-      [premium.body.id, 'wrong_purpose'],
-      [fewFields.body.id, 'fields_missing'],
-      [fewTopics.body.id, 'topics_missing'],
-      [webhook.body.id, 'webhook'],
-      [revoked.body.id, 'revoked'],
-    ];
-    for (const [id, rule] of refused) {
-      const res = await admin.call('PUT', '/v1/nhi/settings', { subscriptionId: id });
-      expect(res.status, rule).toBe(422);
-      expect(res.body.code).toBe('nhi_subscription_unfit');
-      expect(res.body.message.ja).toBeTruthy();
-      expect(res.body.errors).toContainEqual(expect.objectContaining({ field: 'body/subscriptionId', rule }));
-    }
-    expect((await admin.call('GET', '/v1/nhi/settings')).body.subscriptionId).toBeNull();
-
-    subscriptionId = (await subscribe()).body.id;
-    expect((await clerk.call('PUT', '/v1/nhi/settings', { subscriptionId })).status).toBe(403);
-    const set = await admin.call('PUT', '/v1/nhi/settings', { subscriptionId });
-    expect(set.status, JSON.stringify(set.body)).toBe(200);
-    expect(set.body).toMatchObject({ subscriptionId, setBy: await accountId(admin), position: null });
-    expect((await auditor.call('GET', '/v1/nhi/settings')).body.subscriptionId).toBe(subscriptionId);
-    expect((await clerk.call('GET', '/v1/nhi/settings')).status).toBe(403);
-
-    const entries = await readAuditEntries<{ kind: string; municipality: string; records: { resource: string; ids: string[] }[] }>(tp);
-    expect(entries.filter((e) => e.kind === 'settings_changed' && e.municipality === CHIYODA)).toEqual([
-      expect.objectContaining({ records: [{ resource: 'nhi_settings', ids: [CHIYODA] }, { resource: 'linkage_subscriptions', ids: [subscriptionId] }] }),
-    ]);
+    subscriptionId = await expectFeedSettingsRules({
+      path: '/v1/nhi/settings',
+      problemCode: 'nhi_subscription_unfit',
+      settingsResource: 'nhi_settings',
+      municipality: CHIYODA,
+      admin,
+      clerk,
+      auditor,
+      subscribe,
+      auditEntries: () => readAuditEntries(tp),
+      wrongPurpose: () => subscribe({ purpose: 'nhi_premium', fields: ['dateOfBirth', 'householdId', 'state', 'flags'] }),
+      fewFields: { fields: ['dateOfBirth', 'householdId', 'state', 'flags'] },
+      fewTopics: { topics: ['resident_register.move_in', 'resident_register.birth'] },
+    });
   });
 });
 

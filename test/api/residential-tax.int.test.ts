@@ -16,7 +16,7 @@ import { applyResidentialTaxEvents } from '../../src/operations/residential-tax/
 import { figuresOf, taxpayerOf, type IncomeRecordInput } from '../../src/operations/residential-tax/income.js';
 import { RESIDENTIAL_TAX_REQUIRED_FIELDS, RESIDENTIAL_TAX_REQUIRED_TOPICS } from '../../src/operations/residential-tax/roster-events.js';
 import { call, CHIYODA, newSession, placeInMyNumberZone, SAPPORO, type Reply, type Session } from '../support/api.js';
-import { applyUntil as applyUntilDone, Filings } from '../support/fed-operations.js';
+import { applyUntil as applyUntilDone, expectFeedSettingsRules, Filings } from '../support/fed-operations.js';
 import { adminQuery, createTestPlatform, type TestPlatform } from '../support/platform.js';
 import { HOME, person, readAuditEntries, SAPPORO_ADDRESS } from '../support/register.js';
 
@@ -127,41 +127,28 @@ const ids = {
 
 describe('residential tax settings', () => {
   it('take only a live pull subscription for tax_assessment with the fields and topics the roster needs, set by the admin and audited', async () => {
-    expect((await admin.call('GET', '/v1/residential-tax/settings')).body).toEqual({ subscriptionId: null, setBy: null, setAt: null, position: null, positionUpdatedAt: null });
-    const fewFields = await subscribe({ fields: ['dateOfBirth', 'state'] });
-    const fewTopics = await subscribe({ topics: ['resident_register.move_in', 'resident_register.move_out'] });
-    const nhi = await admin.call('POST', '/v1/linkage/subscriptions', {
-      name: '国保',
-      operation: 'national_health_insurance',
-      purpose: 'nhi_premium',
-      topics: RESIDENTIAL_TAX_REQUIRED_TOPICS,
-      fields: ['dateOfBirth', 'householdId', 'relationship', 'state'],
-      consumerAccountId: consumerId,
+    await expectFeedSettingsRules({
+      path: '/v1/residential-tax/settings',
+      problemCode: 'residential_tax_subscription_unfit',
+      settingsResource: 'residential_tax_settings',
+      municipality: CHIYODA,
+      admin,
+      clerk,
+      auditor,
+      subscribe,
+      auditEntries: () => readAuditEntries(tp),
+      wrongPurpose: () =>
+        admin.call('POST', '/v1/linkage/subscriptions', {
+          name: '国保',
+          operation: 'national_health_insurance',
+          purpose: 'nhi_premium',
+          topics: RESIDENTIAL_TAX_REQUIRED_TOPICS,
+          fields: ['dateOfBirth', 'householdId', 'relationship', 'state'],
+          consumerAccountId: consumerId,
+        }),
+      fewFields: { fields: ['dateOfBirth', 'state'] },
+      fewTopics: { topics: ['resident_register.move_in', 'resident_register.move_out'] },
     });
-    for (const r of [fewFields, fewTopics, nhi]) expect(r.status, JSON.stringify(r.body)).toBe(201);
-    for (const [id, rule] of [
-      [UNKNOWN, 'not_found'],
-      [fewFields.body.id, 'fields_missing'],
-      [fewTopics.body.id, 'topics_missing'],
-      [nhi.body.id, 'wrong_purpose'],
-    ] as const) {
-      const res = await admin.call('PUT', '/v1/residential-tax/settings', { subscriptionId: id });
-      expect(res.status, rule).toBe(422);
-      expect(res.body.code).toBe('residential_tax_subscription_unfit');
-      expect(res.body.message.ja).toBeTruthy();
-      expect(res.body.errors).toContainEqual(expect.objectContaining({ field: 'body/subscriptionId', rule }));
-    }
-    const subscriptionId = (await subscribe()).body.id;
-    expect((await clerk.call('PUT', '/v1/residential-tax/settings', { subscriptionId })).status).toBe(403);
-    const set = await admin.call('PUT', '/v1/residential-tax/settings', { subscriptionId });
-    expect(set.status, JSON.stringify(set.body)).toBe(200);
-    expect(set.body).toMatchObject({ subscriptionId, setBy: await accountId(admin), position: null });
-    expect((await auditor.call('GET', '/v1/residential-tax/settings')).body.subscriptionId).toBe(subscriptionId);
-
-    const entries = await readAuditEntries<{ kind: string; municipality: string; records: { resource: string; ids: string[] }[] }>(tp);
-    expect(entries.filter((e) => e.kind === 'settings_changed' && e.municipality === CHIYODA)).toEqual([
-      expect.objectContaining({ records: [{ resource: 'residential_tax_settings', ids: [CHIYODA] }, { resource: 'linkage_subscriptions', ids: [subscriptionId] }] }),
-    ]);
   });
 });
 

@@ -14,7 +14,7 @@ import { recordCertification } from '../../src/providers/registry/certifications
 import { addDays } from '../../src/providers/days.js';
 import { validateOscal } from '../../src/providers/oscal/validate.js';
 import { CHIYODA } from '../support/api.js';
-import { cliOnOwnDatabases, type CliDatabases } from '../support/cli-databases.js';
+import { cliOk, cliOnOwnDatabases, idOf, type CliDatabases } from '../support/cli-databases.js';
 import { AUDIT_OPTIONS, corporateNumber, TODAY, VALID_UNTIL } from '../support/providers.js';
 
 
@@ -22,13 +22,8 @@ let own: CliDatabases;
 const cli = (...args: string[]) => own.cli(...args);
 const query = <T extends pg.QueryResultRow>(sql: string, args: unknown[] = []) => own.query<T>(own.controlUrl, sql, args);
 
-/** Runs a command that must succeed; its last line of output (the new record's id, for writes). */
-async function ok(...args: string[]): Promise<string> {
-  const res = await cli(...args);
-  expect(res.code, `${args.join(' ')}\n${res.stderr}`).toBe(0);
-  return res.stdout;
-}
-const idOf = (stdout: string) => stdout.trim().split('\n')[0]!.trim();
+/** Runs a command that must succeed; its output. */
+const ok = (...args: string[]) => cliOk(own, ...args);
 
 beforeAll(async () => {
   own = await cliOnOwnDatabases({ prefix: 'municloud-providers-cli', placementPolicy: 'enforce' });

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import type { PlacementPolicyMode } from '../../src/platform/config.js';
 import { generateSigner } from '../../src/security/audit/signer.js';
 import { BIN } from './cli-server.js';
@@ -81,3 +81,13 @@ export async function cliOnOwnDatabases(options: { prefix: string; placementPoli
     },
   };
 }
+
+/** Runs a command that must succeed (exit code 0, else its stderr in the failure); its standard output. */
+export async function cliOk(own: CliDatabases, ...args: string[]): Promise<string> {
+  const res = await own.cli(...args);
+  expect(res.code, `${args.join(' ')}\n${res.stderr}`).toBe(0);
+  return res.stdout;
+}
+
+/** The new record's id a write prints on its first line. */
+export const idOf = (stdout: string): string => stdout.trim().split('\n')[0]!.trim();
