@@ -102,15 +102,8 @@ describe('child allowance settings', () => {
       auditor,
       subscribe,
       auditEntries: () => readAuditEntries(tp),
-      wrongPurpose: () =>
-        admin.call('POST', '/v1/linkage/subscriptions', {
-          name: '国保',
-          operation: 'national_health_insurance',
-          purpose: 'nhi_eligibility',
-          topics: CHILD_ALLOWANCE_REQUIRED_TOPICS,
-          fields: ['dateOfBirth', 'householdId', 'relationship', 'state'],
-          consumerAccountId: consumerId,
-        }),
+      // NHI's subscription, for the same topics.
+      wrongPurpose: { name: '国保', operation: 'national_health_insurance', purpose: 'nhi_eligibility', fields: ['dateOfBirth', 'householdId', 'relationship', 'state'] },
       fewFields: { fields: ['dateOfBirth', 'householdId', 'state'] },
       fewTopics: { topics: CHILD_ALLOWANCE_REQUIRED_TOPICS.filter((t) => t !== 'resident_register.household_change') },
     });

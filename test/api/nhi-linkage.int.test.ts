@@ -110,7 +110,7 @@ describe('NHI settings', () => {
       auditor,
       subscribe,
       auditEntries: () => readAuditEntries(tp),
-      wrongPurpose: () => subscribe({ purpose: 'nhi_premium', fields: ['dateOfBirth', 'householdId', 'state', 'flags'] }),
+      wrongPurpose: { purpose: 'nhi_premium', fields: ['dateOfBirth', 'householdId', 'state', 'flags'] },
       fewFields: { fields: ['dateOfBirth', 'householdId', 'state', 'flags'] },
       fewTopics: { topics: ['resident_register.move_in', 'resident_register.birth'] },
     });

@@ -137,15 +137,8 @@ describe('residential tax settings', () => {
       auditor,
       subscribe,
       auditEntries: () => readAuditEntries(tp),
-      wrongPurpose: () =>
-        admin.call('POST', '/v1/linkage/subscriptions', {
-          name: '国保',
-          operation: 'national_health_insurance',
-          purpose: 'nhi_premium',
-          topics: RESIDENTIAL_TAX_REQUIRED_TOPICS,
-          fields: ['dateOfBirth', 'householdId', 'relationship', 'state'],
-          consumerAccountId: consumerId,
-        }),
+      // NHI's subscription, for the same topics.
+      wrongPurpose: { name: '国保', operation: 'national_health_insurance', purpose: 'nhi_premium', fields: ['dateOfBirth', 'householdId', 'relationship', 'state'] },
       fewFields: { fields: ['dateOfBirth', 'state'] },
       fewTopics: { topics: ['resident_register.move_in', 'resident_register.move_out'] },
     });

@@ -60,11 +60,11 @@ export interface FeedSettingsCase {
   readonly auditor: Session;
   /** Declares a subscription fit for the operation, with these fields of the body replaced. */
   readonly subscribe: (over?: Record<string, unknown>) => Promise<Reply>;
-  /** Replacements that leave out a field, and a topic, the operation needs. */
+  /** Replacements that leave out a field, and a topic, the operation needs (each answering 201). */
   readonly fewFields: Record<string, unknown>;
   readonly fewTopics: Record<string, unknown>;
-  /** Declares a subscription for another purpose (answering 201). */
-  readonly wrongPurpose: () => Promise<Reply>;
+  /** Replacements that make it a subscription for another purpose (another operation's, say). */
+  readonly wrongPurpose: Record<string, unknown>;
   /** The audit entries of the test platform. */
   readonly auditEntries: () => Promise<{ kind: string; municipality: string | null; records: { resource: string; ids: string[] }[] }[]>;
 }
@@ -80,7 +80,7 @@ export async function expectFeedSettingsRules(c: FeedSettingsCase): Promise<stri
   const id = async (s: Session) => (await s.call('GET', '/v1/auth/me')).body.id as string;
   expect((await admin.call('GET', path)).body).toEqual({ subscriptionId: null, setBy: null, setAt: null, position: null, positionUpdatedAt: null });
 
-  const wrongPurpose = await c.wrongPurpose();
+  const wrongPurpose = await c.subscribe(c.wrongPurpose);
   const fewFields = await c.subscribe(c.fewFields);
   const fewTopics = await c.subscribe(c.fewTopics);
   const webhook = await c.subscribe({ webhook: { url: 'http://127.0.0.1:9/settings-test', startAt: 'now' } });
