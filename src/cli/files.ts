@@ -10,3 +10,9 @@ export async function writeWhole(file: string, text: string): Promise<void> {
   await writeFile(`${file}.partial`, text);
   await rename(`${file}.partial`, file);
 }
+
+/** A command's document: written whole to `file` when one is given, else printed with `print`. */
+export async function writeOrPrint(text: string, file: string | undefined, print: (text: string) => void): Promise<void> {
+  if (file) await writeWhole(file, text);
+  else print(text);
+}

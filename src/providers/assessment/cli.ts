@@ -13,7 +13,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { writeWhole } from '../../cli/files.js';
+import { writeOrPrint } from '../../cli/files.js';
 import { fieldError, Problem } from '../../platform/errors.js';
 import type { Platform } from '../../platform/http/server.js';
 import type { EntryKind } from '../../security/audit/catalogue.js';
@@ -164,9 +164,7 @@ export function registerAssessmentCommands(program: Command, io: AssessmentsCliI
       const document = await io.withPlatform((platform) =>
         serviceAssessmentResults(platform.control, opts.service, { dataClass: opts.dataClass, ...(opts.on ? { on: opts.on } : {}) }, { at: (name) => (name === 'dataClass' ? '--data-class' : `--${name}`) }),
       );
-      const text = JSON.stringify(document, null, 2) + '\n';
-      if (opts.out) await writeWhole(opts.out, text);
-      else io.out(text);
+      await writeOrPrint(JSON.stringify(document, null, 2) + '\n', opts.out, io.out);
     });
 
   program
@@ -197,8 +195,6 @@ export function registerAssessmentCommands(program: Command, io: AssessmentsCliI
           { at: (name) => ({ dataClass: '--data-class', expiringWithinDays: '--within-days' })[name] ?? `--${name}` },
         ),
       );
-      const text = opts.format === 'csv' ? comparisonCsv(comparison) : comparisonJson(comparison);
-      if (opts.out) await writeWhole(opts.out, text);
-      else io.out(text);
+      await writeOrPrint(opts.format === 'csv' ? comparisonCsv(comparison) : comparisonJson(comparison), opts.out, io.out);
     });
 }

@@ -7,7 +7,7 @@
  */
 import type { Command } from 'commander';
 import { dayOption, withinDaysOption } from '../cli-options.js';
-import { writeWhole } from '../../cli/files.js';
+import { writeOrPrint } from '../../cli/files.js';
 import type { Platform } from '../../platform/http/server.js';
 import { placeMunicipality } from '../../platform/placing.js';
 import { operatorJob, recordJobAction } from '../../security/audit/record.js';
@@ -59,11 +59,8 @@ export function registerPlacementCommands(program: Command, io: PlacementCliIo):
       io.out(opts.json ? `${JSON.stringify(placed, null, 2)}\n` : `${placed.municipalityCode} placed on ${placed.cellId} (${placed.placedAt}); audit run id ${job.runId}\n`);
     });
 
-  const document = async (text: unknown, out: string | undefined) => {
-    const json = `${JSON.stringify(text, null, 2)}\n`;
-    if (out) await writeWhole(out, json);
-    else io.out(json);
-  };
+  /** An OSCAL document as JSON: written whole to --out, else printed. */
+  const writeDocument = (value: unknown, out: string | undefined) => writeOrPrint(`${JSON.stringify(value, null, 2)}\n`, out, io.out);
 
   placement
     .command('ssp <code>')
@@ -72,7 +69,7 @@ export function registerPlacementCommands(program: Command, io: PlacementCliIo):
     .option('--out <file>', 'write to this file (else standard output)')
     .action(async (code: string, opts: { on?: string; out?: string }) => {
       const plan = await io.withPlatform((platform) => placementSystemSecurityPlanOf(platform.control, code, { ...(opts.on ? { on: opts.on } : {}), field: '<code>' }));
-      await document(plan, opts.out);
+      await writeDocument(plan, opts.out);
     });
 
   placement
@@ -85,6 +82,6 @@ export function registerPlacementCommands(program: Command, io: PlacementCliIo):
       const plan = await io.withPlatform((platform) =>
         placementPoamOf(platform.control, code, { ...(opts.on ? { on: opts.on } : {}), ...(opts.withinDays !== undefined ? { withinDays: opts.withinDays } : {}), field: '<code>' }),
       );
-      await document(plan, opts.out);
+      await writeDocument(plan, opts.out);
     });
 }

@@ -33,7 +33,6 @@ export const SSP_PROP = {
   validUntil: 'municloud-valid-until',
   inForceUntil: 'municloud-in-force-until',
   auditPeriod: 'municloud-audit-period',
-  componentDefinitionVersion: 'municloud-component-definition-version',
 } as const;
 
 export interface PlacementPlanInput {

@@ -83,6 +83,8 @@ const POAM_SUMMARY = "as an OSCAL plan of action and milestones: each placement 
 export function placementPolicyRoutes(app: App, platform: Platform): void {
   const { control } = platform;
   const access = { roles: ['platform_operator'] as const };
+  /** A municipality's own placement: its admin and its auditor read it. */
+  const municipalReaders = { roles: ['municipal_admin', 'auditor'] as const };
 
   app.put(
     '/v1/cells/:cellId/location',
@@ -214,7 +216,6 @@ export function placementPolicyRoutes(app: App, platform: Platform): void {
     async (request) => placementPoamOf(control, request.params.code, { ...(request.query.on ? { on: request.query.on } : {}), withinDays: request.query.withinDays }),
   );
 
-  const municipalReaders = { roles: ['municipal_admin', 'auditor'] as const };
   app.get(
     '/v1/municipality/system-security-plan',
     { config: { access: municipalReaders }, schema: { tags: ['placement'], summary: `Your municipality's placement ${SSP_SUMMARY}`, querystring: PlanQuery, response: { 200: OscalDocument } } },
@@ -230,7 +231,7 @@ export function placementPolicyRoutes(app: App, platform: Platform): void {
   app.get(
     '/v1/municipality/placement-alerts',
     {
-      config: { access: { roles: ['municipal_admin', 'auditor'] } },
+      config: { access: municipalReaders },
       schema: {
         tags: ['placement'],
         summary: "Alerts about your municipality's placement: its cell's registration or certification has lapsed or will lapse, with a dated plan",

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { dayOption, withinDaysOption } from '../cli-options.js';
-import { writeWhole } from '../../cli/files.js';
+import { writeOrPrint } from '../../cli/files.js';
 import { fieldError, Problem } from '../../platform/errors.js';
 import type { Platform } from '../../platform/http/server.js';
 import type { RecordRef } from '../../security/audit/entry.js';
@@ -194,9 +194,7 @@ export function registerProviderCommands(program: Command, io: ProvidersCliIo): 
     .option('--out <file>', 'write to this file, whole or not at all (else standard output)')
     .action(async (opts: { on?: string; out?: string }) => {
       const document = await io.withPlatform((platform) => registryOscal(platform.control, opts.on ? { on: opts.on } : {}, { at: (name) => `--${name}` }));
-      const text = JSON.stringify(document, null, 2) + '\n';
-      if (opts.out) await writeWhole(opts.out, text);
-      else io.out(text);
+      await writeOrPrint(JSON.stringify(document, null, 2) + '\n', opts.out, io.out);
     });
 
   const registration = providers.command('registration').description("Services' ISMAP registrations");
