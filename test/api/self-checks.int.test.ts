@@ -7,15 +7,9 @@
  * OSCAL valid, operator only), and the schedule's one run a day across
  * processes (clock injected).
  */
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { generateSigner } from '../../src/security/audit/signer.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateSelfChecks, type PlatformObservations, type SelfCheckId } from '../../src/providers/assessment/index.js';
 import { corporateNumberCheckDigit } from '../../src/providers/registry/corporate-number.js';
 import { validateOscal } from '../../src/providers/oscal/validate.js';
@@ -25,8 +19,9 @@ import type { Platform } from '../../src/platform/http/server.js';
 import { HOME, person, readAuditEntries, SAPPORO_ADDRESS } from '../support/register.js';
 import { call, CHIYODA, logIn, newSession, placeInMyNumberZone, type Session } from '../support/api.js';
 import { createAccount } from '../../src/identity/accounts.js';
-import { adminQuery, createDatabases, createTestPlatform, withAdminClient, type TestPlatform } from '../support/platform.js';
+import { adminQuery, createTestPlatform, withAdminClient, type TestPlatform } from '../support/platform.js';
 import { softHsmForTests } from '../support/softhsm.js';
+import { cliOnOwnDatabases } from '../support/cli-databases.js';
 
 let tp: TestPlatform;
 let operator: Session;
@@ -304,47 +299,23 @@ describe('the schedule', () => {
 
 describe('municloud self-check (npm run build)', () => {
   it('runs the checks as a job, stores and audits the run, writes valid OSCAL, and exits 1 when a check is not satisfied', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'municloud-self-check-cli-'));
-    const dbs = await createDatabases(['control', 'cell-a']);
+    // DATABASE_URL set: the placement policy is enforced, as by default.
+    const own = await cliOnOwnDatabases({ prefix: 'municloud-self-check-cli', placementPolicy: 'enforce' });
     try {
-      const env = {
-        ...process.env,
-        DATABASE_URL: dbs.urls.get('control')!,
-        MUNICLOUD_CELLS: `cell-a=${dbs.urls.get('cell-a')!}`,
-        MUNICLOUD_APP_PASSWORD: inject('appPassword'),
-        MUNICLOUD_CURSOR_SECRET: randomBytes(32).toString('base64url'),
-        MUNICLOUD_DATA_DIR: '/nonexistent',
-        MUNICLOUD_KMS: 'local-keystore',
-        MUNICLOUD_KEYSTORE_FILE: path.join(dir, 'keystore.json'),
-        MUNICLOUD_KEYSTORE_PASSPHRASE: randomBytes(18).toString('base64url'),
-        MUNICLOUD_AUDIT_SIGNING_KEY: generateSigner('municloud.test/audit').privateKeyPem,
-        MUNICLOUD_AUDIT_ORIGIN: 'municloud.test/audit',
-        LOG_LEVEL: 'warn',
-      };
-      const out = path.join(dir, 'self-checks.json');
-      const res = await promisify(execFile)(process.execPath, [path.resolve('bin/municloud.js'), 'self-check', '--out', out], { env }).then(
-        ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-      );
+      const out = path.join(own.dir, 'self-checks.json');
+      const res = await own.cli('self-check', '--out', out);
       // A local keystore is no HSM (and a fresh log has no checkpoint yet): not every check is satisfied.
       expect(res.code, res.stderr).toBe(1);
       expect(res.stdout).toMatch(/FAIL keys-in-hsm/);
       const document = JSON.parse(await readFile(out, 'utf8'));
       expect(validateOscal('assessment-results', document)).toEqual([]);
-      const c = new pg.Client({ connectionString: dbs.urls.get('control')! });
-      await c.connect();
-      try {
-        const runs = (await c.query<{ id: string; trigger: string }>('SELECT id, trigger FROM control.self_check_runs')).rows;
-        expect(runs).toEqual([{ id: expect.any(String), trigger: 'cli' }]);
-        expect(res.stdout).toContain(`run ${runs[0]!.id}`);
-        const kinds = (await c.query<{ leaf: Buffer }>('SELECT leaf FROM control.audit_entries ORDER BY seq')).rows.map((r) => JSON.parse(r.leaf.toString('utf8')).entry);
-        expect(kinds.filter((e: { kind: string }) => e.kind === 'self_check_run').map((e: { records: unknown }) => e.records)).toEqual([[{ resource: 'self_check_runs', ids: [runs[0]!.id] }]]);
-      } finally {
-        await c.end();
-      }
+      const runs = await own.query<{ id: string; trigger: string }>(own.controlUrl, 'SELECT id, trigger FROM control.self_check_runs');
+      expect(runs).toEqual([{ id: expect.any(String), trigger: 'cli' }]);
+      expect(res.stdout).toContain(`run ${runs[0]!.id}`);
+      const kinds = (await own.query<{ leaf: Buffer }>(own.controlUrl, 'SELECT leaf FROM control.audit_entries ORDER BY seq')).map((r) => JSON.parse(r.leaf.toString('utf8')).entry);
+      expect(kinds.filter((e: { kind: string }) => e.kind === 'self_check_run').map((e: { records: unknown }) => e.records)).toEqual([[{ resource: 'self_check_runs', ids: [runs[0]!.id] }]]);
     } finally {
-      await dbs.drop();
-      await rm(dir, { recursive: true, force: true });
+      await own.drop();
     }
   }, 120_000);
 });
